@@ -56,8 +56,10 @@ internal sealed class ConvTranspose : IReferenceOp
                 outShape[i] = full - pb[i] - pe;
                 continue;
             }
+            // Floor division: output_shape may exceed the full size (negative total padding = zeros appended).
             int total = full - target;
-            pb[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+            int half = (int)Math.Floor(total / 2.0);
+            pb[i] = autoPad == "SAME_UPPER" ? half : total - half;
             outShape[i] = target;
         }
         if (outShape.Any(v => v < 0))

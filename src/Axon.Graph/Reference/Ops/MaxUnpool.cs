@@ -18,24 +18,13 @@ internal sealed class MaxUnpool : IReferenceOp
         var ks = ctx.Ints("kernel_shape") ?? throw ctx.Error("attribute kernel_shape is required");
         var kernel = ConvGeometry.ToInts(ks, rank, 1, ctx, "kernel_shape");
         var (strides, _, pads) = ConvGeometry.ReadAttrs(ctx, rank);
-        int[] outShape;
-        if (os is not null)
+        // Indices address the inferred (unpadded) output; an explicit output_shape only pads it at the end of each axis.
+        var outShape = new int[xs.Length];
+        outShape[0] = xs[0];
+        outShape[1] = xs[1];
+        for (int i = 0; i < rank; i++)
         {
-            outShape = os.ToInt64s().Select(v => checked((int)v)).ToArray();
-            if (outShape.Length != xs.Length)
-            {
-                throw ctx.Error($"output_shape has {outShape.Length} dims, expected {xs.Length}");
-            }
-        }
-        else
-        {
-            outShape = new int[xs.Length];
-            outShape[0] = xs[0];
-            outShape[1] = xs[1];
-            for (int i = 0; i < rank; i++)
-            {
-                outShape[i + 2] = (xs[i + 2] - 1) * strides[i] + kernel[i] - pads[i] - pads[i + rank];
-            }
+            outShape[i + 2] = (xs[i + 2] - 1) * strides[i] + kernel[i] - pads[i] - pads[i + rank];
         }
         var x = xt.ToDoubles();
         var idx = it.ToInt64s();
@@ -48,6 +37,27 @@ internal sealed class MaxUnpool : IReferenceOp
             }
             y[idx[i]] = x[i];
         }
-        return [Tensor.FromDoubles(xt.DType, y, outShape)];
+        if (os is null)
+        {
+            return [Tensor.FromDoubles(xt.DType, y, outShape)];
+        }
+        var target = os.ToInt64s().Select(v => checked((int)v)).ToArray();
+        if (target.Length != xs.Length || target[0] != xs[0] || target[1] != xs[1] || target.Zip(outShape).Any(p => p.First < p.Second))
+        {
+            throw ctx.Error($"output_shape [{string.Join(",", target)}] cannot hold the unpooled shape [{string.Join(",", outShape)}]");
+        }
+        var z = new double[Tensor.CheckedLength(target)];
+        var ts = Tensor.StridesOf(target);
+        var idxv = new int[outShape.Length];
+        for (int i = 0; i < y.Length; i++, ConvGeometry.Increment(idxv, outShape))
+        {
+            int off = 0;
+            for (int d = 0; d < idxv.Length; d++)
+            {
+                off += idxv[d] * ts[d];
+            }
+            z[off] = y[i];
+        }
+        return [Tensor.FromDoubles(xt.DType, z, target)];
     }
 }
