@@ -13,9 +13,10 @@ internal sealed class DequantizeLinear : IReferenceOp
         {
             throw ctx.Error($"zero point type {zt.DType.OnnxName()} differs from x's {xt.DType.OnnxName()}");
         }
-        if (zt is not null && !zt.Shape.AsSpan().SequenceEqual(st.Shape))
+        if (zt is not null && zt.Length != st.Length)
         {
-            throw ctx.Error($"zero point shape [{string.Join(",", zt.Shape)}] differs from scale shape [{string.Join(",", st.Shape)}]");
+            // A one-element zero point may come as [1] beside a scalar scale; only the element count must agree.
+            throw ctx.Error($"zero point shape [{string.Join(",", zt.Shape)}] does not match scale shape [{string.Join(",", st.Shape)}]");
         }
         var outType = (DType)ctx.Int("output_dtype", 0);
         if (outType == DType.Undefined)

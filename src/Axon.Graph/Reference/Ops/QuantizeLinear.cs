@@ -21,9 +21,10 @@ internal sealed class QuantizeLinear : IReferenceOp
         {
             throw ctx.Error($"output_dtype {outType.OnnxName()} differs from the zero point's type {zt.DType.OnnxName()}");
         }
-        if (zt is not null && !zt.Shape.AsSpan().SequenceEqual(st.Shape))
+        if (zt is not null && zt.Length != st.Length)
         {
-            throw ctx.Error($"zero point shape [{string.Join(",", zt.Shape)}] differs from scale shape [{string.Join(",", st.Shape)}]");
+            // A one-element zero point may come as [1] beside a scalar scale; only the element count must agree.
+            throw ctx.Error($"zero point shape [{string.Join(",", zt.Shape)}] does not match scale shape [{string.Join(",", st.Shape)}]");
         }
         var precision = (DType)ctx.Int("precision", 0);
         if (precision == DType.Undefined)
