@@ -21,6 +21,11 @@ public static class Quant
         }
         int rank = xShape.Length;
         int ax = (int)(axis < 0 ? axis + rank : axis);
+        if (rank == 1 && scaleShape.Length == 1)
+        {
+            // A 1-D input has only one axis to quantize along, whatever the (default 1) axis attribute says.
+            ax = 0;
+        }
         if (ax < 0 || ax >= rank)
         {
             throw ctx.Error($"axis {axis} is out of range for rank {rank}");
