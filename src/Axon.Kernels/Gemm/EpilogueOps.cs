@@ -73,19 +73,9 @@ internal static unsafe class EpilogueOps
         Activation.Clip => MathF.Min(MathF.Max(x, alpha), beta),
         Activation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
         Activation.Tanh => MathF.Tanh(x),
-        Activation.Gelu => 0.5f * x * (1f + Erf(x * 0.70710678f)),
+        Activation.Gelu => 0.5f * x * (1f + Elementwise.ErfOp.Scalar(x * 0.70710678f)),
         Activation.GeluTanh => 0.5f * x * (1f + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x))),
         Activation.Silu => x / (1f + MathF.Exp(-x)),
         _ => x,
     };
-
-    /// <summary>erf with max error about 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough for float GELU.</summary>
-    public static float Erf(float x)
-    {
-        double z = Math.Abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-            + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return (float)(x >= 0 ? 1 - r : r - 1);
-    }
 }

@@ -94,7 +94,7 @@ public static unsafe partial class Sgemm
             int j0 = nt * NC;
             int mc = Math.Min(MC, M - i0);
             int nc = Math.Min(NC, N - j0);
-            float* apack = ScratchA.Get(MC * KC);
+            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)MC * KC);
             int kPanels = (N + NR - 1) / NR;
             for (int k0 = 0; k0 < K; k0 += KC)
             {
@@ -212,21 +212,5 @@ public static unsafe partial class Sgemm
             }
         }
         MergeTile(acc, c, ldc, mr, nr, beta);
-    }
-
-    /// <summary>Per-thread packing buffer for A blocks, 64-byte aligned, allocated once per thread.</summary>
-    private static class ScratchA
-    {
-        [ThreadStatic]
-        private static AlignedBuffer? _buf;
-
-        public static float* Get(int floats)
-        {
-            if (_buf is null || _buf.Capacity < floats * sizeof(float))
-            {
-                _buf = BufferPool.Shared.Rent((long)floats * sizeof(float));
-            }
-            return (float*)_buf.Pointer;
-        }
     }
 }

@@ -47,6 +47,9 @@ public sealed class WorkerPool : IDisposable
 
     private static WorkerPool? _default;
 
+    /// <summary>A pool that runs every loop on the calling thread: for kernels called from inside another parallel loop.</summary>
+    public static WorkerPool Inline { get; } = new(1, "axon-inline");
+
     /// <summary>A process-wide pool with one thread per processor, created on first use.</summary>
     public static WorkerPool Default => LazyInitializer.EnsureInitialized(ref _default, () => new WorkerPool(Environment.ProcessorCount));
 
