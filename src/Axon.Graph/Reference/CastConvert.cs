@@ -137,7 +137,11 @@ internal static class CastConvert
                 var s = r.Span<byte>();
                 for (int i = 0; i < s.Length; i++)
                 {
-                    s[i] = (byte)mf.Encode(RoundToOddFloat(d[i]), saturate || to == DType.Float4E2M1);
+                    // float4e2m1 has no NaN encoding; NaN becomes the otherwise unused pattern 0b1000 (-0), as the
+                    // ONNX test data (ml_dtypes) expects. MiniFloat.Encode would give +-6 instead.
+                    s[i] = to == DType.Float4E2M1 && double.IsNaN(d[i])
+                        ? (byte)0x8
+                        : (byte)mf.Encode(RoundToOddFloat(d[i]), saturate || to == DType.Float4E2M1);
                 }
                 return r;
             }
