@@ -18,6 +18,11 @@ internal sealed class PRelu : IReferenceOp
         {
             throw ctx.Error($"slope [{string.Join(",", slope.Shape)}] must broadcast to X [{string.Join(",", x.Shape)}]");
         }
+        if (x.DType.IsUnsignedInt())
+        {
+            // Unsigned values are never negative (and uint64 above 2^63 must not look negative in the int64 loop).
+            return [x.Clone()];
+        }
         return [Elementwise.Arith(x, slope, (v, s) => v < 0 ? s * v : v, (v, s) => v < 0 ? unchecked(s * v) : v)];
     }
 }
