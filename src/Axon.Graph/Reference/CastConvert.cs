@@ -210,6 +210,16 @@ internal static class CastConvert
                 }
                 break;
             }
+            case DType.Float16:
+            {
+                // Shortest text that reads back to the same float16 ("0.1", not the float32 digits of its value).
+                var s = x.Span<Half>();
+                for (int i = 0; i < r.Length; i++)
+                {
+                    r[i] = FormatFloat((double)s[i], s[i].ToString("R", inv));
+                }
+                break;
+            }
             case DType.Bool:
             {
                 var s = x.Span<bool>();

@@ -71,6 +71,8 @@ public class CastTests
         var r = Cast(F32(3.5f, float.NegativeInfinity, float.NaN, 0.1f), DType.String).Strings.ToArray();
         Assert.Equal(new[] { "3.5", "-INF", "NaN", "0.1" }, r);
         Assert.Equal("-3", Cast(I64(-3), DType.String).Strings[0]);
+        Assert.Equal("0.1", Cast(Tensor.FromArray(new[] { (Half)0.1 }), DType.String).Strings[0]);
+        Assert.Equal("1e-07", Cast(F32(1e-7f), DType.String).Strings[0]);
         Assert.Equal("18446744073709551615", Cast(Tensor.FromArray(new[] { ulong.MaxValue }), DType.String).Strings[0]);
     }
 
