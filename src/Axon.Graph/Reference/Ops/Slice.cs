@@ -42,11 +42,13 @@ internal sealed class Slice : IReferenceOp
         {
             int a = ax[i];
             long dim = x.Shape[a];
-            long step = steps[i];
-            if (step == 0)
+            if (steps[i] == 0)
             {
                 throw ctx.Error($"step for axis {a} is 0");
             }
+            // Any step longer than the axis takes at most one element, so clamping keeps the count exact and avoids
+            // overflow when negating long.MinValue.
+            long step = Math.Clamp(steps[i], -int.MaxValue, int.MaxValue);
             long s = starts[i] < 0 ? starts[i] + dim : starts[i];
             long e = ends[i] < 0 ? ends[i] + dim : ends[i];
             long count;
@@ -68,7 +70,7 @@ internal sealed class Slice : IReferenceOp
                 count = s > e ? (s - e + (-step) - 1) / -step : 0;
             }
             outStart[a] = (int)s;
-            outStep[a] = (int)Math.Clamp(step, int.MinValue, int.MaxValue);
+            outStep[a] = (int)step;
             shape[a] = (int)count;
         }
         var strides = Tensor.StridesOf(x.Shape);
