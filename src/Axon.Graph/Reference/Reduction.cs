@@ -116,7 +116,7 @@ internal sealed class Reduction
         for (int i = 0; i < x.Length; i++)
         {
             long v = pre is null ? x[i] : pre(x[i]);
-            acc[OutIndex[i]] = unchecked(step(acc[OutIndex[i]], v));
+            acc[OutIndex[i]] = step(acc[OutIndex[i]], v);
         }
         if (finish is not null)
         {

@@ -108,4 +108,22 @@ public class ReduceTests
         Assert.Equal(new long[] { 0, 1 }, min.ToArray<long>());
         Assert.Equal(new long[] { 1, 1, 1 }, Run("ArgMax", [F([1, 0, 5, 2, 4, 6], 2, 3)], opset: 13)[0]!.ToArray<long>());
     }
+
+    [Fact]
+    public void ArgMaxAndArgMinPickNaN()
+    {
+        var x = Tensor.FromArray(new[] { 1f, float.NaN, 5f }, 3);
+        Assert.Equal(new long[] { 1 }, Run("ArgMax", [x], opset: 13)[0]!.ToArray<long>());
+        Assert.Equal(new long[] { 1 }, Run("ArgMin", [x], opset: 13)[0]!.ToArray<long>());
+    }
+
+    [Fact]
+    public void UnsignedReductionsCompareAndDivideUnsigned()
+    {
+        var x = Tensor.FromArray(new ulong[] { ulong.MaxValue - 1, 0 }, 2);
+        Assert.Equal(new ulong[] { ulong.MaxValue - 1 }, Run("ReduceMax", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new ulong[] { 0 }, Run("ReduceMin", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new ulong[] { ulong.MaxValue / 2 }, Run("ReduceMean", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new long[] { 0 }, Run("ArgMax", [x], opset: 13)[0]!.ToArray<long>());
+    }
 }
