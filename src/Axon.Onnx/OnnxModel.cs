@@ -1,12 +1,13 @@
 using Axon.Graph;
 using Axon.Onnx.Import;
+using Axon.Onnx.Validation;
 using Axon.Onnx.Wire;
 using Google.Protobuf;
 
 namespace Axon.Onnx;
 
 /// <summary>Loads ONNX models and tensors into Axon's IR. Every failure is an <see cref="AxonModelException"/> that names what is wrong.</summary>
-public static class OnnxModel
+public static partial class OnnxModel
 {
     /// <summary>The newest ai.onnx opset Axon knows.</summary>
     public const long MaxKnownOpset = 28;
@@ -37,6 +38,11 @@ public static class OnnxModel
         catch (InvalidProtocolBufferException e)
         {
             throw new AxonModelException($"not a valid ONNX model: {e.Message}", "AXON171", e);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            // protobuf decodes string fields as strict UTF-8.
+            throw new AxonModelException($"not a valid ONNX model: a name or string field is not valid UTF-8 ({e.Message})", "AXON171", e);
         }
         if (proto.Graph is null)
         {
@@ -83,6 +89,7 @@ public static class OnnxModel
             model.Functions.Add(ImportFunction(fp, importer));
         }
         FunctionInliner.Inline(model);
+        ModelValidator.Validate(model);
         return model;
     }
 

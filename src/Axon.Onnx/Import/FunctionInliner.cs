@@ -10,6 +10,9 @@ internal static class FunctionInliner
 {
     private const int MaxDepth = 32;
 
+    /// <summary>Functions calling functions several times can expand exponentially; stop long before memory runs out.</summary>
+    private const int MaxInlinedNodes = 1_000_000;
+
     public static void Inline(Model model)
     {
         if (model.Functions.Count == 0)
@@ -92,9 +95,16 @@ internal static class FunctionInliner
             }
             body.Add(n);
         }
+        // The counter also keeps prefixes unique, so advancing it by the body size is harmless.
+        counter += body.Count;
+        if (counter > MaxInlinedNodes)
+        {
+            throw new AxonModelException($"{call}: inlining function '{f.Name}' expands to more than {MaxInlinedNodes} nodes", "AXON160");
+        }
         var expanded = new List<Node>();
         foreach (var n in body)
         {
+
             if (table.TryGetValue((n.Domain, n.OpType), out var inner))
             {
                 expanded.AddRange(Expand(n, inner, table, ref counter, depth + 1));
