@@ -24,6 +24,9 @@ internal static class FunctionInliner
         {
             table[(f.Domain, f.Name)] = f;
         }
+        // Count first, so a function bomb (or a recursive function) fails fast instead of expanding until the cap.
+        var sizes = new Dictionary<Function, long>();
+        CheckExpandedSize(model.Graph, table, sizes);
         int counter = 0;
         InlineGraph(model.Graph, table, ref counter, 0);
         foreach (var f in model.Functions)
@@ -33,6 +36,58 @@ internal static class FunctionInliner
                 model.OpsetImports.TryAdd(kv.Key, kv.Value);
             }
         }
+    }
+
+    private static void CheckExpandedSize(Axon.Graph.Graph g, Dictionary<(string, string), Function> table, Dictionary<Function, long> sizes)
+    {
+        long total = 0;
+        foreach (var n in g.Nodes)
+        {
+            foreach (var sg in n.Subgraphs())
+            {
+                CheckExpandedSize(sg, table, sizes);
+            }
+            if (table.TryGetValue((n.Domain, n.OpType), out var f))
+            {
+                long size = SizeOf(f, table, sizes, 0);
+                if (size > MaxInlinedNodes)
+                {
+                    throw new AxonModelException($"{n}: function '{f.Name}' calls itself or expands to more than {MaxInlinedNodes} nodes", "AXON160");
+                }
+                total += size;
+            }
+            else
+            {
+                total++;
+            }
+            if (total > MaxInlinedNodes)
+            {
+                throw new AxonModelException($"{n}: inlining functions makes graph '{g.Name}' larger than {MaxInlinedNodes} nodes", "AXON160");
+            }
+        }
+    }
+
+    /// <summary>Nodes a call expands to, saturating above the cap; a function on its own call path counts as too large.</summary>
+    private static long SizeOf(Function f, Dictionary<(string, string), Function> table, Dictionary<Function, long> sizes, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            // Bounded so a long chain of functions cannot overflow the stack.
+            throw new AxonModelException($"function '{f.Name}': calls nest deeper than {MaxDepth}", "AXON160");
+        }
+        if (sizes.TryGetValue(f, out long known))
+        {
+            return known;
+        }
+        sizes[f] = MaxInlinedNodes + 1L; // in progress: recursion reads this
+        long total = 0;
+        foreach (var n in f.Nodes)
+        {
+            total += table.TryGetValue((n.Domain, n.OpType), out var inner) ? SizeOf(inner, table, sizes, depth + 1) : 1;
+            total = Math.Min(total, MaxInlinedNodes + 1L);
+        }
+        sizes[f] = total;
+        return total;
     }
 
     private static void InlineGraph(Axon.Graph.Graph g, Dictionary<(string, string), Function> table, ref int counter, int depth)
