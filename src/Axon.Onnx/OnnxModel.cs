@@ -30,6 +30,20 @@ public static partial class OnnxModel
     /// <summary>Loads a serialized <c>ModelProto</c>; <paramref name="baseDir"/> enables external data.</summary>
     public static Model Load(ReadOnlySpan<byte> bytes, string? baseDir)
     {
+        try
+        {
+            return LoadCore(bytes, baseDir);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
+            or InvalidCastException or FormatException or KeyNotFoundException)
+        {
+            // A safety net: every known bad input has its own message, but a corrupt file must never crash the caller.
+            throw new AxonModelException($"cannot import the model: {e.GetType().Name}: {e.Message}", "AXON179", e);
+        }
+    }
+
+    private static Model LoadCore(ReadOnlySpan<byte> bytes, string? baseDir)
+    {
         ModelProto proto;
         try
         {
@@ -139,7 +153,7 @@ public static partial class OnnxModel
         {
             return ValueDecoder.Decode(bytes, type);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or System.Text.DecoderFallbackException)
         {
             throw new AxonInputException($"'{path}' is not a valid serialized tensor: {e.Message}", "AXON204", e);
         }

@@ -327,4 +327,35 @@ public class HostileInputTests
         p.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
         LoadFails(p.ToByteArray());
     }
+
+    [Fact]
+    public void DuplicateAttributeNamesTheNode()
+    {
+        var m = Small();
+        m.Graph.Nodes[0].SetAttr(Attr.Of("alpha", 1L));
+        var p = ModelExporter.ToProto(m);
+        p.Graph.Node[0].Attribute.Add(p.Graph.Node[0].Attribute[0].Clone());
+        var e = LoadFails(p.ToByteArray());
+        Assert.Contains("relu", e.Message);
+        Assert.Contains("alpha", e.Message);
+    }
+
+    [Fact]
+    public void DeclaredInputShapeOverflowingInt64NamesTheValue()
+    {
+        var m = Small();
+        m.Graph.Inputs[0] = new ValueInfo("x", TypeInfo.Tensor(DType.Float32, 1L << 40, 1L << 40));
+        var e = LoadFails(m);
+        Assert.Contains("'x'", e.Message);
+    }
+
+    [Fact]
+    public void UnknownAttributeTypeNamesTheNode()
+    {
+        var p = ModelExporter.ToProto(Small());
+        p.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "odd", Type = (AttributeProto.Types.AttributeType)77 });
+        var e = LoadFails(p.ToByteArray());
+        Assert.Contains("relu", e.Message);
+        Assert.Contains("odd", e.Message);
+    }
 }

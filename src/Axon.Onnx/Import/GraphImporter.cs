@@ -79,6 +79,10 @@ internal sealed class GraphImporter
             {
                 throw new AxonModelException($"{n}: an attribute has no name", "AXON153");
             }
+            if (n.Attributes.ContainsKey(ap.Name))
+            {
+                throw new AxonModelException($"{n}: attribute '{ap.Name}' is given twice", "AXON153");
+            }
             n.Attributes[ap.Name] = ImportAttr(ap, n, depth);
         }
         return n;
@@ -130,8 +134,19 @@ internal sealed class GraphImporter
         return AttrKind.Int;
     }
 
-    public static ValueInfo ImportValueInfo(ValueInfoProto vi) =>
-        new(vi.Name, vi.Type is null ? TypeInfo.Unknown : ImportType(vi.Type, 0)) { DocString = vi.DocString.Length > 0 ? vi.DocString : null };
+    public static ValueInfo ImportValueInfo(ValueInfoProto vi)
+    {
+        TypeInfo type;
+        try
+        {
+            type = vi.Type is null ? TypeInfo.Unknown : ImportType(vi.Type, 0);
+        }
+        catch (AxonModelException e)
+        {
+            throw new AxonModelException($"value '{vi.Name}': {e.Message}", e.Code, e);
+        }
+        return new ValueInfo(vi.Name, type) { DocString = vi.DocString.Length > 0 ? vi.DocString : null };
+    }
 
     public static TypeInfo ImportType(TypeProto tp, int depth)
     {
@@ -172,6 +187,16 @@ internal sealed class GraphImporter
                 TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam => Dim.Sym(d.DimParam),
                 _ => Dim.Unknown,
             };
+        }
+        // Later stages multiply known dims in 64 bits; a product that cannot fit is a corrupt type, not a big tensor.
+        long product = 1;
+        foreach (var d in dims)
+        {
+            if (d.IsKnown && d.Value > 0 && product > long.MaxValue / d.Value)
+            {
+                throw new AxonModelException($"shape [{string.Join(",", dims.Select(x => x.ToString()))}] has more elements than fit in 64 bits", "AXON154");
+            }
+            product *= d.IsKnown && d.Value > 0 ? d.Value : 1;
         }
         return new SymShape(dims);
     }
