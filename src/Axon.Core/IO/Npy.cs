@@ -19,6 +19,9 @@ public static class Npy
     private const int Align = 64;
     private const int ChunkBytes = 1 << 20;
 
+    /// <summary>True when NumPy has a standard dtype for <paramref name="t"/>, so <see cref="Write(Stream, Tensor)"/> can store it.</summary>
+    public static bool CanWrite(DType t) => t == DType.String || NpyDType.TryDescrFor(t, out _);
+
     /// <summary>Reads a <c>.npy</c> file.</summary>
     public static Tensor Read(string path)
     {

@@ -60,7 +60,17 @@ internal readonly record struct NpyDType(DType DType, char Kind, int ItemSize, b
     }
 
     /// <summary>The descr NumPy itself writes for a dtype on a little-endian machine.</summary>
-    public static string DescrFor(DType t) => t switch
+    public static string DescrFor(DType t) => TryDescrFor(t, out string d)
+        ? d
+        : throw new AxonInputException($".npy: NumPy has no standard dtype for {t.OnnxName()} tensors", "AXON212");
+
+    public static bool TryDescrFor(DType t, out string descr)
+    {
+        descr = Descr(t);
+        return descr.Length > 0;
+    }
+
+    private static string Descr(DType t) => t switch
     {
         DType.Float16 => "<f2",
         DType.Float32 => "<f4",
@@ -74,6 +84,6 @@ internal readonly record struct NpyDType(DType DType, char Kind, int ItemSize, b
         DType.UInt32 => "<u4",
         DType.UInt64 => "<u8",
         DType.Bool => "|b1",
-        _ => throw new AxonInputException($".npy: NumPy has no standard dtype for {t.OnnxName()} tensors", "AXON212"),
+        _ => "",
     };
 }
