@@ -1,0 +1,10 @@
+namespace Axon.Graph.Reference.Ops;
+
+/// <summary>ReduceMean; an empty group gives 0/0 = NaN for floats. Integer means truncate toward zero.</summary>
+[Op("ReduceMean")]
+internal sealed class ReduceMean : IReferenceOp
+{
+    public IValue?[] Run(OpContext ctx) => [Reduction.Run(ctx,
+        (r, x) => r.FoldDouble(x, 0, (a, v) => a + v, (a, n) => a / n),
+        (r, x) => r.FoldInt64(x, 0, (a, v) => a + v, (a, n) => n == 0 ? 0 : a / n))];
+}
