@@ -23,6 +23,15 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void AcceptsOnnxTestDataProtobufInputs()
+    {
+        string data = Path.Combine(Path.GetDirectoryName(AddModel)!, "test_data_set_0");
+        var (code, stdout, stderr) = CliHarness.Run("run", AddModel, "-i", $"x={Path.Combine(data, "input_0.pb")}", "-i", $"y={Path.Combine(data, "input_1.pb")}");
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("sum: float [3,4,5] [", stdout);
+    }
+
+    [Fact]
     public void MissingInputIsAnErrorNotInvented()
     {
         using var dir = new TempDir();

@@ -15,7 +15,7 @@ internal static class RunCommand
         var model = new Argument<string>("model") { Description = "the .onnx model file" };
         var inputs = new Option<string[]>("--input", "-i")
         {
-            Description = "a model input as NAME=FILE.npy (repeat for each input)",
+            Description = "a model input as NAME=FILE.npy, or NAME=FILE.pb for a serialized ONNX TensorProto (repeat for each input)",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };

@@ -1,10 +1,11 @@
 using Axon.Graph;
 using Axon.IO;
+using Axon.Onnx;
 
 namespace Axon.Cli.Running;
 
 /// <summary>
-/// Turns <c>NAME=FILE.npy</c> arguments into model feeds and checks each against the model's declared input type: the name
+/// Turns <c>NAME=FILE.npy</c> (or <c>NAME=FILE.pb</c>, a serialized ONNX value) arguments into model feeds and checks each against the model's declared input type: the name
 /// must exist, the dtype must match, and the shape must match the declared dims, with each symbolic dim bound to one size
 /// across all inputs. Nothing is invented: an input that is not given is an error (only empty optionals may be omitted).
 /// </summary>
@@ -45,9 +46,20 @@ internal static class InputBinder
             {
                 throw new AxonInputException($"the model has no input named '{name}' ({known})", "AXON202");
             }
+            if (path.EndsWith(".pb", StringComparison.OrdinalIgnoreCase))
+            {
+                // A serialized TensorProto/SequenceProto/OptionalProto, as in ONNX test data.
+                var v = OnnxModel.LoadValue(path, vi.Type);
+                if (v is Tensor pt)
+                {
+                    Check(vi, pt, path, symbols);
+                }
+                feeds[name] = v;
+                continue;
+            }
             if (vi.Type.Kind is not (TypeKind.Tensor or TypeKind.Unknown))
             {
-                throw new AxonInputException($"input '{name}' is a {vi.Type}; a .npy file can only supply a tensor", "AXON206");
+                throw new AxonInputException($"input '{name}' is a {vi.Type}; a .npy file can only supply a tensor (use a .pb file)", "AXON206");
             }
             var t = Npy.Read(path);
             Check(vi, t, path, symbols);
