@@ -5,4 +5,6 @@ namespace Axon.Graph.Ops;
 internal sealed class Add : BroadcastSchema
 {
     protected override Dim? Combine(Dim a, Dim b) => ShapeMath.Add(a, b);
+
+    protected override long? Arith(long a, long b) => a + b;
 }

@@ -39,6 +39,9 @@ internal abstract class BroadcastSchema : IOpSchema
     /// <summary>Combines two symbolic integer values, or null when this op does not propagate them.</summary>
     protected virtual Dim? Combine(Dim a, Dim b) => null;
 
+    /// <summary>The same combination on plain integers (which may be negative).</summary>
+    protected virtual long? Arith(long a, long b) => null;
+
     public virtual IReadOnlyDictionary<string, AttrKind> Attributes => SchemaRegistry.NoAttributes;
 
     public virtual TypeInfo[] InferTypes(InferContext ctx)
@@ -87,7 +90,17 @@ internal abstract class BroadcastSchema : IOpSchema
         var r = new Dim[n];
         for (int i = 0; i < n; i++)
         {
-            if (Combine(a[a.Length == 1 ? 0 : i], b[b.Length == 1 ? 0 : i]) is not { } d)
+            Dim x = a[a.Length == 1 ? 0 : i], y = b[b.Length == 1 ? 0 : i];
+            if (ShapeMath.ValueOf(x) is long vx && ShapeMath.ValueOf(y) is long vy)
+            {
+                if (Arith(vx, vy) is not long v)
+                {
+                    return;
+                }
+                r[i] = ShapeMath.Literal(v);
+                continue;
+            }
+            if (x.Symbol?.StartsWith('#') == true || y.Symbol?.StartsWith('#') == true || Combine(x, y) is not { } d)
             {
                 return;
             }

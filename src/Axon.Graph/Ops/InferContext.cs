@@ -68,10 +68,13 @@ public sealed class InferContext
         }
         if (ConstInts(i) is { } v && Const(i)!.Rank <= 1)
         {
-            return v.Select(x => x >= 0 ? Dim.Known(x) : Dim.Unknown).ToArray();
+            return v.Select(ShapeMath.Literal).ToArray();
         }
         return null;
     }
+
+    /// <summary>An integer vector input read as output dims (negative values become unknown).</summary>
+    public Dim[]? ShapeValue(int i) => DimsValue(i)?.Select(ShapeMath.AsShapeDim).ToArray();
 
     public long Int(string name, long def) => Node.GetInt(name, def);
     public float Float(string name, float def) => Node.GetFloat(name, def);

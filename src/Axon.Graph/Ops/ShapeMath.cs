@@ -144,4 +144,17 @@ internal static class ShapeMath
     }
 
     public static Dim Add(Dim a, Dim b) => (SymExpr.Of(a) + SymExpr.Of(b)).ToDim();
+
+    /// <summary>
+    /// A negative integer inside a symbolic shape value (Reshape's -1 next to Shape(x)[0]) cannot be a <see cref="Dim"/>,
+    /// so it travels as the pseudo-symbol "#-1" until a consumer reads it back with <see cref="ValueOf"/>.
+    /// </summary>
+    public static Dim Literal(long v) => v >= 0 ? Dim.Known(v) : Dim.Sym("#" + v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The integer a dim value stands for (known or negative literal), or null when symbolic or unknown.</summary>
+    public static long? ValueOf(Dim d) =>
+        d.IsKnown ? d.Value : d.Symbol is { } s && s.StartsWith('#') ? long.Parse(s.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A dim value used as a shape dim: negative literals become unknown.</summary>
+    public static Dim AsShapeDim(Dim d) => d.Symbol is { } s && s.StartsWith('#') ? Dim.Unknown : d;
 }

@@ -6,4 +6,6 @@ internal sealed class Sub : BroadcastSchema
 {
     protected override Dim? Combine(Dim a, Dim b) =>
         (Axon.Graph.Analysis.SymExpr.Of(a) + (-1) * Axon.Graph.Analysis.SymExpr.Of(b)).ToDim();
+
+    protected override long? Arith(long a, long b) => a - b;
 }
