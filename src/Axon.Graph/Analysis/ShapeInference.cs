@@ -59,11 +59,15 @@ public static class ShapeInference
         return CopyWith(model, g);
     }
 
-    /// <summary>Infers types for the model's main graph.</summary>
-    public static InferenceResult Infer(Model model, bool foldConstants = true)
+    /// <summary>
+    /// Infers types for the model's main graph. <paramref name="inputValues"/> optionally fixes some runtime inputs
+    /// (a model specialized for given shape arguments); <paramref name="foldConstants"/> turns constant folding with
+    /// the reference ops on or off (off: answers come from the schemas' rules alone).
+    /// </summary>
+    public static InferenceResult Infer(Model model, IReadOnlyDictionary<string, Tensor>? inputValues = null, bool foldConstants = true)
     {
         var result = new InferenceResult();
-        var engine = new Engine(model, result, foldConstants);
+        var engine = new Engine(model, result, foldConstants, inputValues);
         var scope = engine.InferGraph(model.Graph, null, null, isMain: true);
         foreach (var kv in scope.Types)
         {
@@ -111,7 +115,7 @@ public static class ShapeInference
         public Dim[]? DimsOf(string n) => Dims.TryGetValue(n, out var t) ? t : Types.ContainsKey(n) ? null : parent?.DimsOf(n);
     }
 
-    private sealed class Engine(Model model, InferenceResult result, bool fold)
+    private sealed class Engine(Model model, InferenceResult result, bool fold, IReadOnlyDictionary<string, Tensor>? inputValues)
     {
         // Random ops are not folded: their value is not a property of the graph.
         private static readonly HashSet<string> NoFold = new(StringComparer.Ordinal)
@@ -130,6 +134,16 @@ public static class ShapeInference
                 var given = inputTypes is not null && i < inputTypes.Length ? inputTypes[i] : null;
                 var declared = g.Inputs[i].Type;
                 scope.Types[g.Inputs[i].Name] = given is null ? declared : TypeMerge.Refine(given, declared) ?? given;
+                if (isMain && inputValues is not null && inputValues.TryGetValue(g.Inputs[i].Name, out var v))
+                {
+                    var vt = TypeInfo.Tensor(v.DType, v.SymShape);
+                    scope.Types[g.Inputs[i].Name] = TypeMerge.Refine(vt, declared) ?? vt;
+                    scope.Consts[g.Inputs[i].Name] = v;
+                    if (v.DType.IsInteger() && v.Rank <= 1)
+                    {
+                        scope.Dims[g.Inputs[i].Name] = v.ToInt64s().Select(ShapeMath.Literal).ToArray();
+                    }
+                }
             }
             foreach (var kv in g.Initializers)
             {
