@@ -57,4 +57,13 @@ public class MatMulTests
         var x = F([1, 2, 3, 4, 0, 1, 1, 0], 2, 2, 2);
         Near([-2, -1], Run("Det", [x])[0]);
     }
+
+    [Fact]
+    public void ShapeErrorsNameTheNode()
+    {
+        var a = F([1, 2, 3, 4], 2, 2);
+        var e = Assert.Throws<AxonModelException>(() => Run("Gemm", [a, a, F([1, 2, 3], 3)], opset: 13));
+        Assert.Contains("Gemm", e.Message);
+        Assert.Throws<AxonModelException>(() => Run("MatMul", [a, F([1, 2, 3], 3)], opset: 13));
+    }
 }
