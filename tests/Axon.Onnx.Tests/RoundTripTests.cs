@@ -71,6 +71,25 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void ExternalDataMayLiveInASubfolder()
+    {
+        using var tmp = new TestData.TempDir();
+        var model = RichModel();
+        model.Graph.Initializers["big"] = Tensor.Create(DType.Int64, 64);
+        string path = tmp.File("m.onnx");
+        OnnxModel.Save(model, path, new SaveOptions { ExternalDataThreshold = 256, ExternalDataFile = "weights/w.bin" });
+        Assert.True(File.Exists(tmp.File("weights/w.bin")));
+        IrDiff.AssertEqual(model, OnnxModel.Load(path));
+    }
+
+    [Fact]
+    public void SaveIntoAMissingFolderIsAnInputError()
+    {
+        using var tmp = new TestData.TempDir();
+        Assert.Throws<AxonInputException>(() => OnnxModel.Save(RichModel(), tmp.File("no/such/dir/m.onnx")));
+    }
+
+    [Fact]
     public void SaveWithoutOptionsKeepsEverythingInline()
     {
         using var tmp = new TestData.TempDir();
