@@ -165,9 +165,9 @@ public class OrtExportTests
         {
             return OrtValue.CreateFromStringTensor(new DenseTensor<string>(t.Strings.ToArray(), t.Shape));
         }
-        if (t.DType is DType.Int4 or DType.UInt4 or DType.Float4E2M1)
+        if (t.DType is DType.Int4 or DType.UInt4 or DType.Float4E2M1 or DType.Int2 or DType.UInt2)
         {
-            return null; // Axon unpacks 4-bit types; ORT wants them packed.
+            return null; // Axon unpacks 4- and 2-bit types; ORT wants them packed.
         }
         var v = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)(int)t.DType, shape);
         t.Bytes.CopyTo(v.GetTensorMutableDataAsSpan<byte>());
