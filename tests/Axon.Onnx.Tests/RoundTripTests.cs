@@ -137,7 +137,7 @@ public class RoundTripTests
             .SetAttr(new Attr("gs", AttrKind.Graphs) { Graphs = [then] })
             .SetAttr(new Attr("tp", AttrKind.TypeProto) { Type = TypeInfo.Tensor(DType.BFloat16, 2, 2) })
             .SetAttr(new Attr("tps", AttrKind.TypeProtos) { Types = [TypeInfo.Sequence(TypeInfo.Tensor(DType.Int8)), TypeInfo.Unknown] })
-            .SetAttr(new Attr("bytes", AttrKind.String) { S = [0xff, 0x00, 0x80] });
+            .SetAttr(new Attr("bytes", AttrKind.String) { S = [0xff, 0x00, 0x80], DocString = "raw bytes" });
         g.Nodes.Add(k);
         g.Outputs.Add(new ValueInfo("z", TypeInfo.Tensor(DType.Float32, 3)));
 
