@@ -56,6 +56,18 @@ public class FlopsEstimatorTests
     }
 
     [Fact]
+    public void MatMulInsideASubgraphMakesTheEstimateUnknown()
+    {
+        var body = new Axon.Graph.Graph();
+        body.Nodes.Add(new Node("MatMul", ["a", "b"], ["c"]));
+        var m = OneNode("If", [new ValueInfo("cond", TypeInfo.Tensor(DType.Bool))], new ValueInfo("y", TypeInfo.Unknown),
+            new Attr("then_branch", AttrKind.Graph) { G = body });
+        var e = FlopsEstimator.Estimate(m);
+        Assert.Null(e.Flops);
+        Assert.Contains("subgraph", e.Note);
+    }
+
+    [Fact]
     public void SymbolicShapesMakeTheEstimateUnknown()
     {
         var a = new ValueInfo("a", TypeInfo.Tensor(DType.Float32, new SymShape([Dim.Sym("N"), Dim.Known(4)])));

@@ -23,7 +23,12 @@ internal static class FlopsEstimator
         int counted = 0;
         foreach (var n in g.Nodes)
         {
-            if (n.Domain.Length > 0 || !CountedOps.Contains(n.OpType))
+            var nested = n.Subgraphs().SelectMany(Flatten).FirstOrDefault(IsCounted);
+            if (nested is not null)
+            {
+                return new FlopsEstimate(null, $"unknown: {nested} sits inside a subgraph of {n}, which runs a data-dependent number of times");
+            }
+            if (!IsCounted(n))
             {
                 continue;
             }
@@ -46,6 +51,10 @@ internal static class FlopsEstimator
             : $"2 x MACs of {counted} MatMul/Gemm/Conv/ConvTranspose node{(counted == 1 ? "" : "s")}; other ops not counted";
         return new FlopsEstimate(total, note);
     }
+
+    private static bool IsCounted(Node n) => n.Domain.Length == 0 && CountedOps.Contains(n.OpType);
+
+    private static IEnumerable<Node> Flatten(Graph.Graph g) => g.Nodes.Concat(g.Nodes.SelectMany(n => n.Subgraphs().SelectMany(Flatten)));
 
     /// <summary>The dims of a value when every one is known.</summary>
     private static long[]? StaticShape(Graph.Graph g, Node n, int input)
