@@ -21,6 +21,11 @@ public static class Quant
         }
         int rank = xShape.Length;
         int ax = (int)(axis < 0 ? axis + rank : axis);
+        if (rank == 1 && scaleShape.Length == 1)
+        {
+            // A 1-D input has only one axis to quantize along, whatever the (default 1) axis attribute says.
+            ax = 0;
+        }
         if (ax < 0 || ax >= rank)
         {
             throw ctx.Error($"axis {axis} is out of range for rank {rank}");
@@ -84,6 +89,8 @@ public static class Quant
         DType.UInt32 => (0, uint.MaxValue),
         DType.Int4 => (-8, 7),
         DType.UInt4 => (0, 15),
+        DType.Int2 => (-2, 1),
+        DType.UInt2 => (0, 3),
         _ => throw new AxonModelException($"{t.OnnxName()} is not a quantized integer type", "AXON110"),
     };
 

@@ -55,4 +55,15 @@ public class PoolTests
         var y = Run("MaxUnpool", [x, i], attrs: [Attr.Of("kernel_shape", new long[] { 2, 2 }), Attr.Of("strides", new long[] { 2, 2 })])[0];
         Near([0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4], y);
     }
+
+    [Fact]
+    public void GlobalLpPoolAndMaxRoiPool()
+    {
+        var x = F([3, 4, 0, 0], 1, 1, 2, 2);
+        Near([5], Run("GlobalLpPool", [x])[0]);
+        var rois = F([0, 0, 0, 1, 1], 1, 5);
+        var y = Run("MaxRoiPool", [X44, rois], attrs: Attr.Of("pooled_shape", new long[] { 1, 2 }))[0];
+        // roi covers rows 0-1, cols 0-1; bins split the two columns: max(1,5)=5, max(2,6)=6.
+        Near([5, 6], y);
+    }
 }
