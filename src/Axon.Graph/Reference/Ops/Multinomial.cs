@@ -30,7 +30,7 @@ internal sealed class Multinomial : IReferenceOp
             throw ctx.Error("cannot sample from zero classes");
         }
         var logits = x.ToDoubles();
-        var rng = RandomSource.For(ctx);
+        var rng = RandomDraws.For(ctx);
         var r = new long[Tensor.CheckedLength([batch, k])];
         var cumulative = new double[classes];
         for (int b = 0; b < batch; b++)

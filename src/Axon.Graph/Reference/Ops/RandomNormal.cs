@@ -1,14 +1,9 @@
 namespace Axon.Graph.Reference.Ops;
 
-/// <summary>Normal random values (mean, scale) of the <c>shape</c> attribute's shape; <c>dtype</c> defaults to float.</summary>
+/// <summary>Normal samples (mean, scale) of the shape attribute (float unless dtype is set).</summary>
 [Op("RandomNormal")]
 internal sealed class RandomNormal : IReferenceOp
 {
-    public IValue?[] Run(OpContext ctx)
-    {
-        var shape = RandomSource.Shape(ctx);
-        var dtype = RandomSource.FloatDType(ctx, DType.Float32);
-        var v = RandomSource.Normal(RandomSource.For(ctx), Tensor.CheckedLength(shape), ctx.Float("mean", 0f), ctx.Float("scale", 1f));
-        return [Tensor.FromDoubles(dtype, v, shape)];
-    }
+    public IValue?[] Run(OpContext ctx) =>
+        [RandomDraws.Draw(ctx, RandomDraws.DTypeOr(ctx, DType.Float32), RandomDraws.ShapeAttr(ctx), normal: true)];
 }

@@ -1,14 +1,12 @@
 namespace Axon.Graph.Reference.Ops;
 
-/// <summary>Normal random values (mean, scale) shaped like the input; <c>dtype</c> defaults to the input's.</summary>
+/// <summary>Normal samples (mean, scale) with the input's shape (and its dtype unless dtype is set).</summary>
 [Op("RandomNormalLike")]
 internal sealed class RandomNormalLike : IReferenceOp
 {
     public IValue?[] Run(OpContext ctx)
     {
         var x = ctx.Input(0);
-        var dtype = RandomSource.FloatDType(ctx, x.DType);
-        var v = RandomSource.Normal(RandomSource.For(ctx), x.Length, ctx.Float("mean", 0f), ctx.Float("scale", 1f));
-        return [Tensor.FromDoubles(dtype, v, x.Shape)];
+        return [RandomDraws.Draw(ctx, RandomDraws.DTypeOr(ctx, x.DType), x.Shape, normal: true)];
     }
 }
