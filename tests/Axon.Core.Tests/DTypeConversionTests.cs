@@ -21,6 +21,8 @@ public class DTypeConversionTests
         Assert.Equal(0x7E, mf.Encode(double.PositiveInfinity, saturate: true));
         Assert.Equal(0xFE, mf.Encode(double.NegativeInfinity, saturate: true));
         Assert.Equal(0x7F, mf.Encode(1000.0, saturate: false));
+        Assert.Equal(0x7F, mf.Encode(-1000.0, saturate: false)); // the table's "[x] < -FLT_MAX: NaN"
+        Assert.Equal(0x7F, mf.Encode(double.NaN)); // .NET's NaN has its sign bit set; the result is the positive NaN
         // E5M2 has infinities; FNUZ formats have one unsigned NaN.
         Assert.Equal(0xFC, MiniFloat.E5M2.Encode(double.NegativeInfinity, saturate: false));
         Assert.Equal(0x80, MiniFloat.E4M3FNUZ.Encode(double.NegativeInfinity, saturate: false));

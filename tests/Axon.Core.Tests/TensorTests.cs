@@ -120,7 +120,8 @@ public class TensorTests
         Assert.Equal((Half)0.1, Tensor.FromDoubles(DType.Float16, [0.1], 1).ToArray<Half>()[0]);
         Assert.Equal((ushort)0x3F80, Tensor.FromDoubles(DType.BFloat16, [1.0 + 1.0 / 256], 1).ToArray<BFloat16>()[0].Bits);
         Assert.Equal([448.0], Tensor.FromDoubles(DType.Float8E4M3FN, [1000], 1).ToDoubles());
-        Assert.Equal([7.0, -8.0], Tensor.FromDoubles(DType.Int4, [9, -20], 2).ToDoubles());
+        // Like Cast: truncate, keep the low 4 bits, sign-extend (9 = 0b1001 is -7; -20 = ...1100 is -4).
+        Assert.Equal([-7.0, -4.0], Tensor.FromDoubles(DType.Int4, [9, -20], 2).ToDoubles());
     }
 
     [Fact]
