@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Axon.Kernels.Elementwise;
+
+/// <summary>An elementwise function written once for scalars and once for 8-wide vectors; the loop lives in <see cref="Unary"/>.</summary>
+public interface IUnaryOp
+{
+    float Invoke(float x);
+    Vector256<float> Invoke(Vector256<float> x);
+}
+
+public readonly struct IdentityOp : IUnaryOp
+{
+    public float Invoke(float x) => x;
+    public Vector256<float> Invoke(Vector256<float> x) => x;
+}
+
+public readonly struct ReluOp : IUnaryOp
+{
+    public float Invoke(float x) => x > 0 ? x : (float.IsNaN(x) ? x : 0);
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
+}
+
+public readonly struct LeakyReluOp(float alpha) : IUnaryOp
+{
+    public float Invoke(float x) => x >= 0 ? x : x * alpha;
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), x * alpha, x);
+}
+
+public readonly struct ClipOp(float lo, float hi) : IUnaryOp
+{
+    public float Invoke(float x) => x < lo ? lo : x > hi ? hi : x;
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(lo)), Vector256.Create(hi));
+}
+
+public readonly struct ExpOp : IUnaryOp
+{
+    public float Invoke(float x) => MathF.Exp(x);
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.Exp(x);
+}
+
+public readonly struct SigmoidOp : IUnaryOp
+{
+    public float Invoke(float x) => 1f / (1f + MathF.Exp(-x));
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+}
+
+public readonly struct TanhOp : IUnaryOp
+{
+    public float Invoke(float x) => MathF.Tanh(x);
+
+    // tanh(x) = 1 - 2/(e^{2x}+1); clamping keeps e^{2x} finite and tanh saturates to ±1 exactly there.
+    public Vector256<float> Invoke(Vector256<float> x)
+    {
+        var c = Vector256.Min(Vector256.Max(x, Vector256.Create(-15f)), Vector256.Create(15f));
+        var e = Vector256.Exp(c + c);
+        return Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
+    }
+}
+
+public readonly struct SiluOp : IUnaryOp
+{
+    public float Invoke(float x) => x / (1f + MathF.Exp(-x));
+    public Vector256<float> Invoke(Vector256<float> x) => x / (Vector256<float>.One + Vector256.Exp(-x));
+}
+
+/// <summary>GELU with the exact erf form: 0.5·x·(1 + erf(x/√2)).</summary>
+public readonly struct GeluOp : IUnaryOp
+{
+    public float Invoke(float x) => 0.5f * x * (1f + ErfOp.Scalar(x * 0.70710678118654752f));
+    public Vector256<float> Invoke(Vector256<float> x) =>
+        Vector256.Create(0.5f) * x * (Vector256<float>.One + ErfOp.Vector(x * Vector256.Create(0.70710678118654752f)));
+}
+
+/// <summary>GELU, tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
+public readonly struct GeluTanhOp : IUnaryOp
+{
+    public float Invoke(float x) => 0.5f * x * (1f + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
+    public Vector256<float> Invoke(Vector256<float> x)
+    {
+        var inner = Vector256.Create(0.7978845608f) * (x + Vector256.Create(0.044715f) * x * x * x);
+        return Vector256.Create(0.5f) * x * (Vector256<float>.One + default(TanhOp).Invoke(inner));
+    }
+}
+
+public readonly struct ErfOp : IUnaryOp
+{
+    public float Invoke(float x) => Scalar(x);
+    public Vector256<float> Invoke(Vector256<float> x) => Vector(x);
+
+    // erf(x) = 1 - erfc(|x|) with the Chebyshev-fitted erfc of Numerical Recipes (|error| < 1.2e-7 absolute),
+    // evaluated with one vector exp; accurate enough for float GELU and far cheaper than a series.
+    private const float C0 = -1.26551223f, C1 = 1.00002368f, C2 = 0.37409196f, C3 = 0.09678418f, C4 = -0.18628806f;
+    private const float C5 = 0.27886807f, C6 = -1.13520398f, C7 = 1.48851587f, C8 = -0.82215223f, C9 = 0.17087277f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Scalar(float x)
+    {
+        float z = MathF.Abs(x);
+        float t = 1f / (1f + 0.5f * z);
+        float poly = C0 + t * (C1 + t * (C2 + t * (C3 + t * (C4 + t * (C5 + t * (C6 + t * (C7 + t * (C8 + t * C9))))))));
+        float r = t * MathF.Exp(-z * z + poly);
+        return x >= 0 ? 1f - r : r - 1f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Vector(Vector256<float> x)
+    {
+        var z = Vector256.Abs(x);
+        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(0.5f), z, Vector256<float>.One);
+        var p = Vector256.FusedMultiplyAdd(t, Vector256.Create(C9), Vector256.Create(C8));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C7));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C6));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C5));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C4));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C3));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C2));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C1));
+        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C0));
+        var r = t * Vector256.Exp(p - z * z);
+        var pos = Vector256<float>.One - r;
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -pos, pos);
+    }
+}
+
+public readonly struct HardSigmoidOp(float alpha, float beta) : IUnaryOp
+{
+    public float Invoke(float x) => MathF.Max(0, MathF.Min(1, alpha * x + beta));
+    public Vector256<float> Invoke(Vector256<float> x) =>
+        Vector256.Max(Vector256<float>.Zero, Vector256.Min(Vector256<float>.One, Vector256.FusedMultiplyAdd(Vector256.Create(alpha), x, Vector256.Create(beta))));
+}
+
+public readonly struct HardSwishOp : IUnaryOp
+{
+    public float Invoke(float x) => x * MathF.Max(0, MathF.Min(1, x / 6f + 0.5f));
+    public Vector256<float> Invoke(Vector256<float> x) => x * default(HardSigmoidOpSixth).Invoke(x);
+
+    private readonly struct HardSigmoidOpSixth
+    {
+        public Vector256<float> Invoke(Vector256<float> x) =>
+            Vector256.Max(Vector256<float>.Zero, Vector256.Min(Vector256<float>.One, Vector256.FusedMultiplyAdd(Vector256.Create(1f / 6f), x, Vector256.Create(0.5f))));
+    }
+}
+
+/// <summary>y = a·x + b (scale and shift, also used for dequantize-style affine maps).</summary>
+public readonly struct AffineOp(float a, float b) : IUnaryOp
+{
+    public float Invoke(float x) => a * x + b;
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.FusedMultiplyAdd(Vector256.Create(a), x, Vector256.Create(b));
+}

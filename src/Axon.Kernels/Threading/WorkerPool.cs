@@ -1,0 +1,180 @@
+namespace Axon.Kernels.Threading;
+
+/// <summary>The body of a parallel loop: a struct, so the loop is specialized and nothing is allocated per call.</summary>
+public interface IParallelBody
+{
+    void Invoke(int index);
+}
+
+/// <summary>
+/// A persistent pool of worker threads sized to the cores a model was given. <see cref="For{TBody}"/> hands out chunk
+/// indices through one atomic counter (the calling thread works too), so the cores stay busy without per-call
+/// allocation or <c>Parallel.For</c> overhead. One loop runs at a time per pool; concurrent callers queue.
+/// </summary>
+public sealed class WorkerPool : IDisposable
+{
+    private readonly Thread[] _threads;
+    private readonly ManualResetEventSlim[] _start;
+    private readonly object _gate = new();
+    private readonly Dictionary<Type, JobBase> _jobs = [];
+    private JobBase? _job;
+    private int _next;
+    private int _count;
+    private int _pending;
+    private volatile bool _disposed;
+    private Exception? _error;
+
+    public WorkerPool(int threads, string name = "axon-worker")
+    {
+        if (threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), "a pool needs at least one thread");
+        }
+        Threads = threads;
+        _threads = new Thread[threads - 1];
+        _start = new ManualResetEventSlim[threads - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _start[i] = new ManualResetEventSlim(false, 2000);
+            int id = i;
+            _threads[i] = new Thread(() => WorkerLoop(id)) { IsBackground = true, Name = $"{name}-{i + 1}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Threads that execute a loop, including the caller.</summary>
+    public int Threads { get; }
+
+    private static WorkerPool? _default;
+
+    /// <summary>A pool that runs every loop on the calling thread: for kernels called from inside another parallel loop.</summary>
+    public static WorkerPool Inline { get; } = new(1, "axon-inline");
+
+    /// <summary>A process-wide pool with one thread per processor, created on first use.</summary>
+    public static WorkerPool Default => LazyInitializer.EnsureInitialized(ref _default, () => new WorkerPool(Environment.ProcessorCount));
+
+    /// <summary>Runs <c>body.Invoke(i)</c> for i in [0, count); returns when all are done. Exceptions propagate to the caller.</summary>
+    public void For<TBody>(int count, TBody body) where TBody : struct, IParallelBody
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+        if (count == 1 || Threads == 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body.Invoke(i);
+            }
+            return;
+        }
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_jobs.TryGetValue(typeof(TBody), out var cached))
+            {
+                _jobs[typeof(TBody)] = cached = new Job<TBody>();
+            }
+            var job = (Job<TBody>)cached;
+            job.Body = body;
+            _error = null;
+            _count = count;
+            _next = 0;
+            int helpers = Math.Min(_threads.Length, count - 1);
+            _pending = helpers;
+            Volatile.Write(ref _job, job);
+            for (int i = 0; i < helpers; i++)
+            {
+                _start[i].Set();
+            }
+            Drain(job);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) > 0)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            Volatile.Write(ref _job, null);
+            job.Body = default;
+            if (_error is not null)
+            {
+                var e = _error;
+                _error = null;
+                throw new AggregateException("a parallel kernel loop failed", e);
+            }
+        }
+    }
+
+    private void Drain(JobBase job)
+    {
+        try
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next) - 1) < _count)
+            {
+                job.Run(i);
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, e, null);
+            Volatile.Write(ref _next, _count);
+        }
+    }
+
+    private void WorkerLoop(int id)
+    {
+        var start = _start[id];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            if (_disposed)
+            {
+                return;
+            }
+            var job = Volatile.Read(ref _job);
+            if (job is not null)
+            {
+                Drain(job);
+            }
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var s in _start)
+            {
+                s.Set();
+            }
+        }
+        foreach (var t in _threads)
+        {
+            t.Join();
+        }
+        foreach (var s in _start)
+        {
+            s.Dispose();
+        }
+    }
+
+    private abstract class JobBase
+    {
+        public abstract void Run(int i);
+    }
+
+    private sealed class Job<TBody> : JobBase where TBody : struct, IParallelBody
+    {
+        // One job object per (pool, body type), reused for every loop: no allocation after the first call.
+        public TBody Body;
+
+        public override void Run(int i) => Body.Invoke(i);
+    }
+}
