@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Axon.Kernels.Cpu;
 using Axon.Kernels.Gemm;
 using Axon.Kernels.Threading;
@@ -144,64 +145,91 @@ internal static unsafe partial class ConvGemm
             segs++;
             j += len;
         }
-        int kh = g.KernelH, kw = g.KernelW, h = g.H, w = g.W, sw = g.StrideW;
+        int kh = g.KernelH, kw = g.KernelW, h = g.H, w = g.W, sw = g.StrideW, dw = g.DilationW;
         int taps = kh * kw;
         int c = k0 / taps;
         int t = k0 - c * taps;
         int r = t / kw;
         int s = t - r * kw;
-        for (int kk = 0; kk < kc; kk++)
+        var idx = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * sw;
+        // One (channel, kernel row) at a time: the input row and its padding check are shared by its kernel columns.
+        for (int kk = 0; kk < kc;)
         {
-            float* row = dst + kk * NR;
+            int sEnd = Math.Min(kw, s + kc - kk);
+            int rows = sEnd - s;
             float* plane = xg + (long)c * h * w;
             for (int q = 0; q < segs; q++)
             {
-                float* d = row + segOff[q];
+                float* d = dst + kk * NR + segOff[q];
                 int len = segLen[q];
                 int ih = segOh[q] * g.StrideH - g.PadTop + r * g.DilationH;
                 if ((uint)ih >= (uint)h)
                 {
-                    Zero(d, len);
+                    for (int i = 0; i < rows; i++)
+                    {
+                        Zero(d + i * NR, len);
+                    }
                     continue;
                 }
                 float* src = plane + (long)ih * w;
-                int iw0 = segOw[q] * sw - g.PadLeft + s * g.DilationW;
-                // Valid j: 0 <= iw0 + j*sw < w.
-                int lo = iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw;
-                int hi = iw0 >= w ? 0 : Math.Min(len, (w - 1 - iw0) / sw + 1);
-                if (hi <= lo)
+                int iwBase = segOw[q] * sw - g.PadLeft;
+                for (int ss = s; ss < sEnd; ss++, d += NR)
                 {
-                    Zero(d, len);
-                    continue;
-                }
-                Zero(d, lo);
-                if (sw == 1)
-                {
-                    Copy(d + lo, src + iw0 + lo, hi - lo);
-                }
-                else
-                {
-                    float* sp = src + iw0 + (long)lo * sw;
-                    for (int j = lo; j < hi; j++, sp += sw)
+                    int iw0 = iwBase + ss * dw;
+                    if (iw0 >= 0 && iw0 + (len - 1) * sw < w)
                     {
-                        d[j] = *sp;
+                        if (sw == 1)
+                        {
+                            Copy(d, src + iw0, len);
+                        }
+                        else if (len >= 8 && Avx2Path)
+                        {
+                            Avx2.GatherVector256(src + iw0, idx, 4).Store(d);
+                            Avx2.GatherVector256(src + iw0 + (len - 8) * sw, idx, 4).Store(d + len - 8);
+                        }
+                        else
+                        {
+                            Strided(d, src + iw0, sw, 0, len);
+                        }
+                        continue;
                     }
+                    // Valid j: 0 <= iw0 + j*sw < w.
+                    int lo = iw0 >= 0 ? 0 : Math.Min(len, (-iw0 + sw - 1) / sw);
+                    int hi = iw0 >= w ? 0 : Math.Min(len, (w - 1 - iw0) / sw + 1);
+                    if (hi <= lo)
+                    {
+                        Zero(d, len);
+                        continue;
+                    }
+                    Zero(d, lo);
+                    Strided(d, src + iw0, sw, lo, hi);
+                    Zero(d + hi, len - hi);
                 }
-                Zero(d + hi, len - hi);
             }
             if (nr < NR)
             {
-                Zero(row + nr, NR - nr);
-            }
-            if (++s == kw)
-            {
-                s = 0;
-                if (++r == kh)
+                for (int i = 0; i < rows; i++)
                 {
-                    r = 0;
-                    c++;
+                    Zero(dst + (kk + i) * NR + nr, NR - nr);
                 }
             }
+            kk += rows;
+            s = 0;
+            if (++r == kh)
+            {
+                r = 0;
+                c++;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Strided(float* d, float* src, int sw, int lo, int hi)
+    {
+        float* sp = src + (long)lo * sw;
+        for (int j = lo; j < hi; j++, sp += sw)
+        {
+            d[j] = *sp;
         }
     }
 
