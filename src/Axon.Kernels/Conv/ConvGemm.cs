@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Axon.Kernels.Cpu;
 using Axon.Kernels.Gemm;
 using Axon.Kernels.Threading;
@@ -184,8 +183,8 @@ internal static unsafe partial class ConvGemm
                         }
                         else if (len >= 8 && Avx2Path)
                         {
-                            Avx2.GatherVector256(src + iw0, idx, 4).Store(d);
-                            Avx2.GatherVector256(src + iw0 + (len - 8) * sw, idx, 4).Store(d + len - 8);
+                            StridedLoad.Load(src + iw0, sw, idx).Store(d);
+                            StridedLoad.Load(src + iw0 + (len - 8) * sw, sw, idx).Store(d + len - 8);
                         }
                         else
                         {

@@ -97,7 +97,7 @@ internal static unsafe class DepthwiseConv
                     float* wr = wc + r * kw;
                     for (int s = 0; s < kw; s++, src += dw)
                     {
-                        var v = sw == 1 ? Avx.LoadVector256(src) : Avx2.GatherVector256(src, idx, 4);
+                        var v = StridedLoad.Load(src, sw, idx);
                         acc = Fma.MultiplyAdd(Vector256.Create(wr[s]), v, acc);
                     }
                 }

@@ -113,7 +113,7 @@ public static unsafe class Pooling
                     float* src = xp + (long)ih * w + j * sw - g.PadLeft;
                     for (int s = 0; s < kw; s++, src += dw)
                     {
-                        var v = sw == 1 ? Avx.LoadVector256(src) : Avx2.GatherVector256(src, idx, 4);
+                        var v = StridedLoad.Load(src, sw, idx);
                         acc = max ? Avx.Max(acc, v) : Avx.Add(acc, v);
                     }
                 }
