@@ -170,6 +170,8 @@ internal sealed class Reduction
         DType.UInt64 => (0, -1),
         DType.Int4 => (-8, 7),
         DType.UInt4 => (0, 15),
+        DType.Int2 => (-2, 1),
+        DType.UInt2 => (0, 3),
         _ => (long.MinValue, long.MaxValue),
     };
 
