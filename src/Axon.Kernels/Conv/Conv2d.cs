@@ -16,7 +16,8 @@ public static unsafe class Conv2d
     /// <summary>
     /// y = act(conv(x, w) + bias + residual). The epilogue's <see cref="GemmEpilogue.BiasM"/> is the per-output-channel
     /// bias [K]; <see cref="GemmEpilogue.Residual"/>, when set, has the output's NCHW shape (its stride is ignored);
-    /// <see cref="GemmEpilogue.BiasN"/> must be null. <paramref name="y"/> must not alias <paramref name="x"/>.
+    /// <see cref="GemmEpilogue.BiasN"/> must be null. <paramref name="y"/> must alias neither <paramref name="x"/> nor the
+    /// residual: deep convolutions store partial sums in y before the epilogue reads the residual.
     /// </summary>
     public static void Run(float* x, ConvWeights w, float* y, in GemmEpilogue epilogue = default, WorkerPool? pool = null)
     {
