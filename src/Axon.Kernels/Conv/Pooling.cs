@@ -9,7 +9,8 @@ namespace Axon.Kernels.Conv;
 /// MaxPool and AveragePool over NCHW, vectorized along the output width: columns whose window lies inside the input
 /// take 8 outputs per vector (stride 1 loads contiguous inputs, larger strides gather), borders a checked scalar loop.
 /// One task per (image, channel) plane. Average pooling divides by the in-bounds count, or with count_include_pad by
-/// the positions inside the padded input (never the positions ceil_mode adds past the end padding).
+/// the positions inside the padded input (never the positions ceil_mode adds past the end padding). Max pooling skips
+/// NaN inputs and gives NaN only for a window without numbers, as the reference executor does.
 /// </summary>
 public static unsafe class Pooling
 {
@@ -103,6 +104,7 @@ public static unsafe class Pooling
                     j = hi - 8;
                 }
                 var acc = max ? Vector256.Create(float.NegativeInfinity) : Vector256<float>.Zero;
+                var seen = Vector256<float>.Zero; // lanes that met a number: all-NaN windows give NaN
                 for (int r = 0; r < kh; r++)
                 {
                     int ih = ih0 + r * g.DilationH;
@@ -114,10 +116,19 @@ public static unsafe class Pooling
                     for (int s = 0; s < kw; s++, src += dw)
                     {
                         var v = StridedLoad.Load(src, sw, idx);
-                        acc = max ? Avx.Max(acc, v) : Avx.Add(acc, v);
+                        if (max)
+                        {
+                            // maxps returns its second operand when either is NaN: NaN inputs are skipped.
+                            acc = Avx.Max(v, acc);
+                            seen = Avx.Or(seen, Avx.CompareOrdered(v, v));
+                        }
+                        else
+                        {
+                            acc = Avx.Add(acc, v);
+                        }
                     }
                 }
-                (max ? acc : acc * scale).Store(yr + j);
+                (max ? Avx.BlendVariable(Vector256.Create(float.NaN), acc, seen) : acc * scale).Store(yr + j);
                 if (j + 8 >= hi)
                 {
                     break;
@@ -138,7 +149,7 @@ public static unsafe class Pooling
         {
             int iw0 = j * g.StrideW - g.PadLeft;
             float acc = max ? float.NegativeInfinity : 0f;
-            int count = 0, padded = 0;
+            int count = 0, padded = 0, numbers = 0;
             for (int r = 0; r < g.KernelH; r++)
             {
                 int ih = ih0 + r * g.DilationH;
@@ -154,12 +165,16 @@ public static unsafe class Pooling
                     if (rowIn && (uint)iw < (uint)g.W)
                     {
                         float v = xp[(long)ih * g.W + iw];
-                        acc = max ? (v > acc || float.IsNaN(v) ? v : acc) : acc + v;
+                        if (!float.IsNaN(v))
+                        {
+                            numbers++;
+                        }
+                        acc = max ? (v > acc ? v : acc) : acc + v;
                         count++;
                     }
                 }
             }
-            yr[j] = max ? acc : acc / (includePad ? padded : count);
+            yr[j] = max ? (numbers > 0 ? acc : float.NaN) : acc / (includePad ? padded : count);
         }
     }
 }

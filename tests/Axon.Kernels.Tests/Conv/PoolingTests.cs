@@ -15,7 +15,7 @@ public sealed class PoolingTests
                 for (int j = 0; j < ow; j++)
                 {
                     double acc = max ? double.NegativeInfinity : 0;
-                    int count = 0, padded = 0;
+                    int count = 0, padded = 0, numbers = 0;
                     for (int r = 0; r < g.KernelH; r++)
                     {
                         for (int q = 0; q < g.KernelW; q++)
@@ -31,11 +31,12 @@ public sealed class PoolingTests
                                 continue;
                             }
                             double v = x[(p * g.H + ih) * g.W + iw];
-                            acc = max ? Math.Max(acc, v) : acc + v;
+                            numbers += double.IsNaN(v) ? 0 : 1;
+                            acc = max ? (v > acc ? v : acc) : acc + v;
                             count++;
                         }
                     }
-                    y[(p * oh + i) * ow + j] = max ? acc : acc / (includePad ? padded : count);
+                    y[(p * oh + i) * ow + j] = max ? (numbers > 0 ? acc : double.NaN) : acc / (includePad ? padded : count);
                 }
             }
         }
@@ -74,6 +75,27 @@ public sealed class PoolingTests
         var y = new float[g.OutputElements];
         Pooling.MaxPool(x, y, g);
         AssertClose(Naive(g, x, true, false), y);
+    }
+
+    [Fact]
+    public void MaxPoolSkipsNaNsLikeTheReference()
+    {
+        var g = new PoolGeometry(1, 1, 6, 40, 2, 2, 1, 2, 0, 1, 0, 1);
+        var x = ConvTests.Random(g.InputElements, 8);
+        for (int i = 0; i < x.Length; i += 3)
+        {
+            x[i] = float.NaN;
+        }
+        // One window (rows 0-1, columns 19-20, output column 10 with the left pad) of NaNs only.
+        x[19] = x[20] = x[59] = x[60] = float.NaN;
+        var y = new float[g.OutputElements];
+        Pooling.MaxPool(x, y, g);
+        var expected = Naive(g, x, true, false);
+        Assert.True(float.IsNaN(y[10]));
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.True(double.IsNaN(expected[i]) ? float.IsNaN(y[i]) : expected[i] == y[i], $"element {i}: {y[i]} vs {expected[i]}");
+        }
     }
 
     [Fact]
