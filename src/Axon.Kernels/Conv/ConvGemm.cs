@@ -31,11 +31,13 @@ internal static unsafe partial class ConvGemm
     {
         int p = g.OutH * g.OutW;
         int mBlocks = (g.Kg + MC - 1) / MC;
+        // Balanced channel blocks (128 channels: 66 + 62, not 96 + 32) so tasks cost about the same.
+        int mcBlock = ((g.Kg + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;
         int pTiles = (p + PixelTile - 1) / PixelTile;
         var body = new Body
         {
             G = g, X = x, Y = y, A = w.Pointer, GroupStride = w.GroupStride, DepthBlock = w.DepthBlock, Panels = w.Panels,
-            Ep = ep, MBlocks = mBlocks, PTiles = pTiles, P = p,
+            Ep = ep, MBlocks = mBlocks, MCBlock = mcBlock, PTiles = pTiles, P = p,
         };
         pool.For(g.N * g.Group * mBlocks * pTiles, body);
     }
@@ -45,7 +47,7 @@ internal static unsafe partial class ConvGemm
         public ConvGeometry G;
         public float* X, Y, A;
         public long GroupStride;
-        public int DepthBlock, Panels, MBlocks, PTiles, P;
+        public int DepthBlock, Panels, MBlocks, MCBlock, PTiles, P;
         public GemmEpilogue Ep;
 
         public readonly void Invoke(int task)
@@ -62,8 +64,8 @@ internal static unsafe partial class ConvGemm
             float* xg = X + ((long)n * g.C + (long)grp * g.Cg) * g.H * g.W;
             float* yg = Y + ((long)n * g.K + (long)grp * kg) * P;
             float* ag = A + grp * GroupStride;
-            int m0 = mb * MC;
-            int mc = Math.Min(MC, kg - m0);
+            int m0 = mb * MCBlock;
+            int mc = Math.Min(MCBlock, kg - m0);
             int p0 = pt * PixelTile;
             int pc = Math.Min(PixelTile, P - p0);
             var ep = Ep;
