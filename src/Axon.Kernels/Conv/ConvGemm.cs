@@ -27,6 +27,9 @@ internal static unsafe partial class ConvGemm
 
     internal static bool Avx2Path => CpuFeatures.Avx2Fma;
 
+    /// <summary>Pointwise full panels read the input planes in place (false: pack them like any other panel; for measuring).</summary>
+    internal static bool PointwiseInPlace = true;
+
     public static void Run(ConvGeometry g, float* x, ConvWeights w, float* y, in GemmEpilogue ep, WorkerPool pool)
     {
         int p = g.OutH * g.OutW;
@@ -38,8 +41,27 @@ internal static unsafe partial class ConvGemm
         {
             G = g, X = x, Y = y, A = w.Pointer, GroupStride = w.GroupStride, DepthBlock = w.DepthBlock, Panels = w.Panels,
             Ep = ep, MBlocks = mBlocks, MCBlock = mcBlock, PTiles = pTiles, P = p,
+            InPlace = g.IsPointwise && PointwiseInPlace && InPlaceFriendly(p, w.DepthBlock),
         };
         pool.For(g.N * g.Group * mBlocks * pTiles, body);
+    }
+
+    /// <summary>
+    /// Whether a panel read in place stays cached: its kc rows are one plane apart, and a plane stride that is a multiple
+    /// of a large power of two maps them all to a few L1 sets (measured: 64×64 planes ran 30% slower in place than
+    /// packed, while 56×56, 28×28 and 14×14 ran 1.4-3.5× faster in place).
+    /// </summary>
+    private static bool InPlaceFriendly(int p, int kc)
+    {
+        long bytes = (long)p * sizeof(float);
+        if (bytes % 64 != 0)
+        {
+            return true;
+        }
+        int lineStep = (int)(bytes / 64 % 64);
+        // 64 sets of 64-byte lines: rows visit 64 / gcd(lineStep, 64) distinct sets (the gcd is a power of two here).
+        int sets = lineStep == 0 ? 1 : 64 / (lineStep & -lineStep);
+        return sets * 8 >= kc / 4;
     }
 
     private struct Body : IParallelBody
@@ -49,6 +71,7 @@ internal static unsafe partial class ConvGemm
         public long GroupStride;
         public int DepthBlock, Panels, MBlocks, MCBlock, PTiles, P;
         public GemmEpilogue Ep;
+        public bool InPlace;
 
         public readonly void Invoke(int task)
         {
@@ -79,7 +102,7 @@ internal static unsafe partial class ConvGemm
                 ep.ResidualStride = P;
             }
             float* buf = ThreadScratch.Floats(ThreadScratch.ConvColumns, (long)MaxDepthBlock * NR);
-            bool pointwise = g.IsPointwise;
+            bool pointwise = InPlace;
             for (int k0 = 0; k0 < depth; k0 += DepthBlock)
             {
                 int kc = Math.Min(DepthBlock, depth - k0);
