@@ -88,6 +88,7 @@ public sealed class ConvTests
     [InlineData(1, 16, 15, 13, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)] // 3x3 stride 2
     [InlineData(2, 17, 7, 9, 13, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)] // pointwise 1x1 (in-place B panels + tails)
     [InlineData(1, 3, 33, 37, 5, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1)] // 1x1 stride 2 (projection shortcut)
+    [InlineData(1, 40, 32, 32, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)] // 1x1 on 4 KiB planes: packed, not read in place
     [InlineData(1, 1, 12, 14, 1, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1)] // one channel, asymmetric pads
     [InlineData(1, 6, 13, 12, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 2)] // group 2, dilation 2
     [InlineData(2, 12, 8, 8, 12, 3, 5, 1, 2, 1, 2, 0, 1, 1, 1, 3)] // group 3, non-square kernel
