@@ -2,6 +2,9 @@ using System.CommandLine;
 
 namespace Axon.Cli;
 
+/// <summary>Where a command writes: standard output for results, standard error for diagnostics.</summary>
+internal sealed record CliIO(TextWriter Out, TextWriter Err);
+
 /// <summary>
 /// Runs the command tree with Axon's exit-code contract: 0 success, 1 model or input error (message on stderr),
 /// 2 usage error. No command ever prints an unhandled-exception trace.
@@ -12,40 +15,40 @@ internal static class CliHost
     public const int ModelError = 1;
     public const int UsageError = 2;
 
-    public static int Invoke(RootCommand root, string[] args)
+    public static int Invoke(RootCommand root, string[] args, CliIO io)
     {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                io.Err.WriteLine($"error: {e.Message}");
             }
-            Console.Error.WriteLine("run 'axon --help' for usage");
+            io.Err.WriteLine("run 'axon --help' for usage");
             return UsageError;
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = io.Out, Error = io.Err });
         }
         catch (AxonException e)
         {
-            Console.Error.WriteLine($"error [{e.Code}]: {e.Message}");
+            io.Err.WriteLine($"error [{e.Code}]: {e.Message}");
             return ModelError;
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            io.Err.WriteLine($"error: {e.Message}");
             return UsageError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            io.Err.WriteLine($"error: {e.Message}");
             return ModelError;
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            io.Err.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
             return ModelError;
         }
     }

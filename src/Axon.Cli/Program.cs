@@ -1,8 +1,3 @@
-using System.CommandLine;
 using Axon.Cli;
-using Axon.Cli.Commands;
 
-var root = new RootCommand("Axon: compile, run, serve and train ONNX models on .NET");
-root.Subcommands.Add(ConformanceCommand.Create());
-
-return CliHost.Invoke(root, args);
+return AxonCli.Run(args, Console.Out, Console.Error);

@@ -1,12 +1,13 @@
 using Axon.Graph;
 using Axon.Onnx.Import;
+using Axon.Onnx.Validation;
 using Axon.Onnx.Wire;
 using Google.Protobuf;
 
 namespace Axon.Onnx;
 
 /// <summary>Loads ONNX models and tensors into Axon's IR. Every failure is an <see cref="AxonModelException"/> that names what is wrong.</summary>
-public static class OnnxModel
+public static partial class OnnxModel
 {
     /// <summary>The newest ai.onnx opset Axon knows.</summary>
     public const long MaxKnownOpset = 28;
@@ -29,6 +30,20 @@ public static class OnnxModel
     /// <summary>Loads a serialized <c>ModelProto</c>; <paramref name="baseDir"/> enables external data.</summary>
     public static Model Load(ReadOnlySpan<byte> bytes, string? baseDir)
     {
+        try
+        {
+            return LoadCore(bytes, baseDir);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
+            or InvalidCastException or FormatException or KeyNotFoundException)
+        {
+            // A safety net: every known bad input has its own message, but a corrupt file must never crash the caller.
+            throw new AxonModelException($"cannot import the model: {e.GetType().Name}: {e.Message}", "AXON179", e);
+        }
+    }
+
+    private static Model LoadCore(ReadOnlySpan<byte> bytes, string? baseDir)
+    {
         ModelProto proto;
         try
         {
@@ -37,6 +52,11 @@ public static class OnnxModel
         catch (InvalidProtocolBufferException e)
         {
             throw new AxonModelException($"not a valid ONNX model: {e.Message}", "AXON171", e);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            // protobuf decodes string fields as strict UTF-8.
+            throw new AxonModelException($"not a valid ONNX model: a name or string field is not valid UTF-8 ({e.Message})", "AXON171", e);
         }
         if (proto.Graph is null)
         {
@@ -83,6 +103,7 @@ public static class OnnxModel
             model.Functions.Add(ImportFunction(fp, importer));
         }
         FunctionInliner.Inline(model);
+        ModelValidator.Validate(model);
         return model;
     }
 
@@ -132,7 +153,7 @@ public static class OnnxModel
         {
             return ValueDecoder.Decode(bytes, type);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or System.Text.DecoderFallbackException)
         {
             throw new AxonInputException($"'{path}' is not a valid serialized tensor: {e.Message}", "AXON204", e);
         }

@@ -11,7 +11,7 @@ public abstract record PassStep
 
 public sealed record SinglePass(IPass Pass) : PassStep;
 
-/// <summary>Passes run in order, again and again, until a whole round changes nothing; more than <see cref="MaxIterations"/> rounds is a bug (AXC003).</summary>
+/// <summary>Passes run in order, again and again, until a whole round changes nothing; more than <see cref="MaxIterations"/> rounds is a bug (AXC022).</summary>
 public sealed record FixedPointGroup(string Name, IReadOnlyList<IPass> Passes, int MaxIterations = 8) : PassStep;
 
 /// <summary>Base class so passes can be listed directly in a pipeline (implicit conversion to a step).</summary>
@@ -96,7 +96,7 @@ public sealed class PassManager
         }
         throw new AxonCompileException(
             $"fixed-point group '{group.Name}' did not converge within {group.MaxIterations} iterations (passes: {string.Join(", ", group.Passes.Select(p => p.Name))})",
-            "AXC003", group.Name);
+            "AXC022", group.Name);
     }
 
     private Axon.Graph.Graph RunOne(IPass pass, Axon.Graph.Graph g, PassContext ctx, out bool changed)
@@ -117,7 +117,7 @@ public sealed class PassManager
         {
             string? node = ctx.CurrentNode?.ToString();
             throw new AxonCompileException(
-                $"pass '{pass.Name}' failed{(node is null ? "" : $" at {node}")}: {e.Message}", "AXC001", pass.Name, ctx.CurrentNode?.DisplayName, e);
+                $"pass '{pass.Name}' failed{(node is null ? "" : $" at {node}")}: {e.Message}", "AXC020", pass.Name, ctx.CurrentNode?.DisplayName, e);
         }
         sw.Stop();
         changed = !ReferenceEquals(result, g);
@@ -127,12 +127,12 @@ public sealed class PassManager
             var problem = GraphVerifier.Check(result);
             if (problem is not null)
             {
-                throw new AxonCompileException($"pass '{pass.Name}' produced an invalid graph: {problem}", "AXC002", pass.Name);
+                throw new AxonCompileException($"pass '{pass.Name}' produced an invalid graph: {problem}", "AXC021", pass.Name);
             }
         }
         if (Dump is not null && ctx.Options.DumpAfter.Any(d => d == "all" || d == pass.Name))
         {
-            Dump(pass.Name, IrPrinter.Print(result));
+            Dump(pass.Name, Axon.Graph.Text.IrPrinter.Print(result));
         }
         return result;
     }

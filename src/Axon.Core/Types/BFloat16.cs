@@ -33,6 +33,28 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>
         return new BFloat16((ushort)((bits + rounding) >> 16));
     }
 
+    /// <summary>
+    /// Round-to-nearest-even conversion from double with a single rounding: the double first rounds to float32 with
+    /// round-to-odd (truncate, then set the last bit if anything was lost), which keeps enough information for the
+    /// second, nearest-even rounding to 8 mantissa bits to equal one direct rounding.
+    /// </summary>
+    public static BFloat16 FromDouble(double value) => FromFloat(RoundToOddSingle(value));
+
+    /// <summary>Rounds a double to float32 toward zero, then sets the lowest mantissa bit if the result is inexact.</summary>
+    public static float RoundToOddSingle(double d)
+    {
+        float f = (float)d;
+        if (double.IsNaN(d) || (double)f == d)
+        {
+            return f;
+        }
+        if (Math.Abs((double)f) > Math.Abs(d))
+        {
+            f = d > 0 ? MathF.BitDecrement(f) : MathF.BitIncrement(f);
+        }
+        return BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(f) | 1);
+    }
+
     /// <summary>Truncating conversion (drops the low 16 bits).</summary>
     public static BFloat16 FromFloatTruncate(float value)
     {

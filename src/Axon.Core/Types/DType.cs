@@ -27,12 +27,15 @@ public enum DType
     UInt4 = 21,
     Int4 = 22,
     Float4E2M1 = 23,
+    Float8E8M0 = 24,
+    UInt2 = 25,
+    Int2 = 26,
 }
 
 /// <summary>Facts about each <see cref="DType"/>: size, name, numeric class.</summary>
 public static class DTypeInfo
 {
-    /// <summary>Bytes per element in Axon's in-memory layout (4-bit types are stored one per byte).</summary>
+    /// <summary>Bytes per element in Axon's in-memory layout (4-bit and 2-bit types are stored one per byte).</summary>
     public static int SizeOf(this DType t) => t switch
     {
         DType.Float32 => 4,
@@ -44,16 +47,18 @@ public static class DTypeInfo
         DType.Complex128 => 16,
         DType.Float8E4M3FN or DType.Float8E4M3FNUZ or DType.Float8E5M2 or DType.Float8E5M2FNUZ => 1,
         DType.UInt4 or DType.Int4 or DType.Float4E2M1 => 1,
+        DType.Float8E8M0 or DType.UInt2 or DType.Int2 => 1,
         DType.String => 0,
         _ => throw new AxonException($"dtype {t} has no element size"),
     };
 
     public static bool IsFloat(this DType t) => t is DType.Float32 or DType.Float64 or DType.Float16 or DType.BFloat16
-        or DType.Float8E4M3FN or DType.Float8E4M3FNUZ or DType.Float8E5M2 or DType.Float8E5M2FNUZ or DType.Float4E2M1;
+        or DType.Float8E4M3FN or DType.Float8E4M3FNUZ or DType.Float8E5M2 or DType.Float8E5M2FNUZ or DType.Float4E2M1
+        or DType.Float8E8M0;
 
-    public static bool IsSignedInt(this DType t) => t is DType.Int8 or DType.Int16 or DType.Int32 or DType.Int64 or DType.Int4;
+    public static bool IsSignedInt(this DType t) => t is DType.Int8 or DType.Int16 or DType.Int32 or DType.Int64 or DType.Int4 or DType.Int2;
 
-    public static bool IsUnsignedInt(this DType t) => t is DType.UInt8 or DType.UInt16 or DType.UInt32 or DType.UInt64 or DType.UInt4;
+    public static bool IsUnsignedInt(this DType t) => t is DType.UInt8 or DType.UInt16 or DType.UInt32 or DType.UInt64 or DType.UInt4 or DType.UInt2;
 
     public static bool IsInteger(this DType t) => t.IsSignedInt() || t.IsUnsignedInt();
 
@@ -86,6 +91,9 @@ public static class DTypeInfo
         DType.UInt4 => "uint4",
         DType.Int4 => "int4",
         DType.Float4E2M1 => "float4e2m1",
+        DType.Float8E8M0 => "float8e8m0",
+        DType.UInt2 => "uint2",
+        DType.Int2 => "int2",
         _ => "undefined",
     };
 
@@ -137,11 +145,11 @@ public static class DTypeInfo
         DType.Float64 => typeof(double),
         DType.Float16 => typeof(Half),
         DType.BFloat16 => typeof(BFloat16),
-        DType.Int8 or DType.Int4 => typeof(sbyte),
+        DType.Int8 or DType.Int4 or DType.Int2 => typeof(sbyte),
         DType.Int16 => typeof(short),
         DType.Int32 => typeof(int),
         DType.Int64 => typeof(long),
-        DType.UInt8 or DType.UInt4 => typeof(byte),
+        DType.UInt8 or DType.UInt4 or DType.UInt2 => typeof(byte),
         DType.UInt16 => typeof(ushort),
         DType.UInt32 => typeof(uint),
         DType.UInt64 => typeof(ulong),
@@ -151,6 +159,7 @@ public static class DTypeInfo
         DType.Float8E5M2 => typeof(Float8E5M2),
         DType.Float8E5M2FNUZ => typeof(Float8E5M2FNUZ),
         DType.Float4E2M1 => typeof(Float4E2M1),
+        DType.Float8E8M0 => typeof(Float8E8M0),
         _ => null,
     };
 
@@ -175,6 +184,7 @@ public static class DTypeInfo
         if (typeof(T) == typeof(Float8E5M2)) return DType.Float8E5M2;
         if (typeof(T) == typeof(Float8E5M2FNUZ)) return DType.Float8E5M2FNUZ;
         if (typeof(T) == typeof(Float4E2M1)) return DType.Float4E2M1;
+        if (typeof(T) == typeof(Float8E8M0)) return DType.Float8E8M0;
         throw new AxonException($"no Axon dtype for CLR type {typeof(T).Name}");
     }
 }

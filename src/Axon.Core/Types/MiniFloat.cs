@@ -78,23 +78,24 @@ public sealed class MiniFloat
 
     private int NaNBits => Fnuz ? 1 << SignShift : (1 << SignShift) - 1;
 
-    /// <summary>Round-to-nearest-even encode. With <paramref name="saturate"/>, out-of-range values (and infinities) clamp to the largest finite value, as ONNX Cast's default.</summary>
-    public int Encode(float x, bool saturate = true)
+    /// <summary>
+    /// Round-to-nearest-even encode, rounding once from the double. With <paramref name="saturate"/>, out-of-range values
+    /// (and infinities) clamp to the largest finite value, as ONNX Cast's default; without it they become Inf where the
+    /// format has one, else NaN (keeping the sign where the format has a signed NaN: -Inf to E4M3FN is 0xFF, per Cast's table).
+    /// A format without NaN (float4e2m1) encodes NaN as the otherwise unused negative zero 0b1000, as the ONNX test data does.
+    /// </summary>
+    public int Encode(double x, bool saturate = true)
     {
         int signBit = 1 << SignShift;
-        if (float.IsNaN(x))
+        int sign = double.IsNegative(x) ? signBit : 0;
+        if (double.IsNaN(x))
         {
-            return HasNaN ? NaNBits : (BitConverter.SingleToInt32Bits(x) < 0 ? signBit : 0) | MaxBits();
+            return HasNaN ? (Fnuz ? NaNBits : sign | NaNBits) : signBit;
         }
-        int sign = x < 0 || (x == 0 && float.IsNegative(x)) ? signBit : 0;
-        double a = Math.Abs((double)x);
+        double a = Math.Abs(x);
         if (double.IsInfinity(a))
         {
-            if (saturate || !HasNaN)
-            {
-                return sign | MaxBits();
-            }
-            return HasInf ? sign | InfBits() : NaNBits;
+            return Overflow(sign, saturate);
         }
         if (a == 0)
         {
@@ -128,11 +129,7 @@ public sealed class MiniFloat
         double rounded = biased == 0 ? q * Math.ScaleB(1.0, minNormalExp - MantBits) : (1 + q / (1 << MantBits)) * Math.ScaleB(1.0, biased - Bias);
         if (rounded > MaxFinite || biased > (1 << ExpBits) - 1)
         {
-            if (saturate || !HasNaN)
-            {
-                return sign | MaxBits();
-            }
-            return HasInf ? sign | InfBits() : NaNBits;
+            return Overflow(sign, saturate);
         }
         int bits = sign | (biased << MantBits) | (int)q;
         if (Fnuz && bits == signBit)
@@ -140,6 +137,19 @@ public sealed class MiniFloat
             return 0;
         }
         return bits;
+    }
+
+    private int Overflow(int sign, bool saturate)
+    {
+        if (saturate || !HasNaN)
+        {
+            return sign | MaxBits();
+        }
+        if (HasInf)
+        {
+            return sign | InfBits();
+        }
+        return Fnuz ? NaNBits : sign | NaNBits;
     }
 
     private int InfBits() => ((1 << ExpBits) - 1) << MantBits;

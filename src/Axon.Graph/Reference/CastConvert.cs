@@ -9,7 +9,7 @@ namespace Axon.Graph.Reference;
 /// </summary>
 internal static class CastConvert
 {
-    public static Tensor Convert(Tensor x, DType to, bool saturate)
+    public static Tensor Convert(Tensor x, DType to, bool saturate, E8M0Rounding e8m0Rounding = E8M0Rounding.Up)
     {
         if (to == DType.String)
         {
@@ -17,150 +17,71 @@ internal static class CastConvert
         }
         if (x.DType == DType.String)
         {
-            return FromStrings(x.Strings, to, x.Shape);
+            return FromStrings(x.Strings, to, x.Shape, saturate, e8m0Rounding);
         }
         if (x.DType == to)
         {
             return x.Clone();
         }
-        if (!x.DType.IsFloat())
+        bool exactInts = (x.DType.IsInteger() && x.DType != DType.UInt64) || x.DType == DType.Bool;
+        if ((x.DType.IsInteger() || x.DType == DType.Bool) && (to.IsInteger() || to == DType.Bool))
         {
-            // Integers and bools: exact in int64 (uint64 bit for bit).
-            var v = x.ToInt64s();
-            if (to.IsInteger() || to == DType.Bool)
-            {
-                return FromInt64s(v, to, x.Shape);
-            }
-            if (to == DType.Float32 && x.DType != DType.UInt64)
-            {
-                // Straight from int64 to float32, avoiding a second rounding through double.
-                var f = new float[v.Length];
-                for (int i = 0; i < f.Length; i++)
-                {
-                    f[i] = v[i];
-                }
-                return Tensor.FromArray(f, x.Shape);
-            }
-            return FromDoubles(x.ToDoubles(), to, saturate, x.Shape);
+            // Integers and bools: exact in int64 (uint64 bit for bit); narrowing keeps the low bits.
+            return Tensor.FromInt64s(to, x.ToInt64s(), x.Shape);
         }
-        var d = x.ToDoubles();
-        if (to.IsFloat())
+        if (exactInts && to == DType.Float32)
         {
-            return FromDoubles(d, to, saturate, x.Shape);
+            // Straight from int64 to float32, avoiding a second rounding through double.
+            return Tensor.FromInt64s(to, x.ToInt64s(), x.Shape);
         }
-        if (to == DType.Bool)
-        {
-            var b = Tensor.CreateUninitialized(DType.Bool, x.Shape);
-            var o = b.Span<bool>();
-            for (int i = 0; i < o.Length; i++)
-            {
-                o[i] = d[i] != 0;
-            }
-            return b;
-        }
-        var ints = new long[d.Length];
-        for (int i = 0; i < d.Length; i++)
-        {
-            ints[i] = Truncate(d[i]);
-        }
-        return FromInt64s(ints, to, x.Shape);
+        return FromDoubles(x.ToDoubles(), to, saturate, e8m0Rounding, x.Shape);
     }
 
-    /// <summary>Truncates toward zero; out-of-range values (undefined in the spec) saturate to the int64/uint64 range, NaN gives 0.</summary>
-    public static long Truncate(double v)
+    /// <summary>Cast's and CastLike's float8 attributes: <c>saturate</c> (opset 19+) and <c>round_mode</c> for float8e8m0 (opset 25+).</summary>
+    public static (bool Saturate, E8M0Rounding Rounding) Float8Options(OpContext ctx)
     {
-        if (double.IsNaN(v))
+        bool saturate = ctx.Opset < 19 || ctx.Int("saturate", 1) != 0;
+        string mode = ctx.String("round_mode", "up");
+        if (!Float8E8M0.TryParseRounding(mode, out var rounding))
         {
-            return 0;
+            throw ctx.Error($"round_mode must be \"up\", \"down\" or \"nearest\", not \"{mode}\"");
         }
-        if (v >= 9223372036854775808.0)
-        {
-            return v < 18446744073709551616.0 ? unchecked((long)(ulong)v) : -1;
-        }
-        return v <= -9223372036854775808.0 ? long.MinValue : (long)v;
+        return (saturate, rounding);
     }
 
-    /// <summary>Integers to an integer or bool dtype, keeping the low bits (200 to int8 is -56), 4-bit types included.</summary>
-    public static Tensor FromInt64s(long[] v, DType to, int[] shape)
+    /// <summary>
+    /// Doubles to any numeric dtype as Cast converts them. <see cref="Tensor.FromDoubles"/> already rounds once, truncates
+    /// into integers and saturates float8; only the non-default float8 modes (no saturation, another e8m0 rounding) need
+    /// their own loop here.
+    /// </summary>
+    public static Tensor FromDoubles(double[] d, DType to, bool saturate, E8M0Rounding e8m0Rounding, int[] shape)
     {
-        if (to == DType.Int4)
+        if (to == DType.Float8E8M0 && (!saturate || e8m0Rounding != E8M0Rounding.Up))
         {
-            var r = Tensor.CreateUninitialized(DType.Int4, shape);
-            var s = r.Span<sbyte>();
-            for (int i = 0; i < s.Length; i++)
-            {
-                s[i] = (sbyte)(((v[i] & 0xF) ^ 8) - 8);
-            }
-            return r;
-        }
-        if (to == DType.UInt4)
-        {
-            var r = Tensor.CreateUninitialized(DType.UInt4, shape);
+            var r = Tensor.CreateUninitialized(to, shape);
             var s = r.Span<byte>();
             for (int i = 0; i < s.Length; i++)
             {
-                s[i] = (byte)(v[i] & 0xF);
+                s[i] = Float8E8M0.Encode(d[i], saturate, e8m0Rounding);
             }
             return r;
         }
-        return Tensor.FromInt64s(to, v, shape);
-    }
-
-    /// <summary>Doubles to a float dtype with one correct rounding (round-to-odd into float32 first where the target is narrower).</summary>
-    public static Tensor FromDoubles(double[] d, DType to, bool saturate, int[] shape)
-    {
-        switch (to)
+        if (!saturate && to is DType.Float8E4M3FN or DType.Float8E4M3FNUZ or DType.Float8E5M2 or DType.Float8E5M2FNUZ)
         {
-            case DType.Float64:
-            case DType.Float32:
-            case DType.Float16:
-                // .NET's double to float and double to Half conversions round correctly on their own.
-                return Tensor.FromDoubles(to, d, shape);
-            case DType.BFloat16:
+            var mf = Mini(to);
+            var r = Tensor.CreateUninitialized(to, shape);
+            var s = r.Span<byte>();
+            for (int i = 0; i < s.Length; i++)
             {
-                var r = Tensor.CreateUninitialized(to, shape);
-                var s = r.Span<BFloat16>();
-                for (int i = 0; i < s.Length; i++)
-                {
-                    s[i] = BFloat16.FromFloat(RoundToOddFloat(d[i]));
-                }
-                return r;
+                s[i] = (byte)mf.Encode(d[i], saturate: false);
             }
-            case DType.Float8E4M3FN:
-            case DType.Float8E4M3FNUZ:
-            case DType.Float8E5M2:
-            case DType.Float8E5M2FNUZ:
-            case DType.Float4E2M1:
-            {
-                var mf = Mini(to);
-                var r = Tensor.CreateUninitialized(to, shape);
-                var s = r.Span<byte>();
-                for (int i = 0; i < s.Length; i++)
-                {
-                    // float4e2m1 has no NaN encoding; NaN becomes the otherwise unused pattern 0b1000 (-0), as the
-                    // ONNX test data (ml_dtypes) expects. MiniFloat.Encode would give +-6 instead.
-                    s[i] = to == DType.Float4E2M1 && double.IsNaN(d[i])
-                        ? (byte)0x8
-                        : (byte)mf.Encode(RoundToOddFloat(d[i]), saturate || to == DType.Float4E2M1);
-                }
-                return r;
-            }
-            default:
-                if (to.IsInteger() || to == DType.Bool)
-                {
-                    if (to == DType.Bool)
-                    {
-                        return Tensor.FromDoubles(to, d, shape);
-                    }
-                    var ints = new long[d.Length];
-                    for (int i = 0; i < d.Length; i++)
-                    {
-                        ints[i] = Truncate(d[i]);
-                    }
-                    return FromInt64s(ints, to, shape);
-                }
-                throw new AxonUnsupportedException($"Cast to {to.OnnxName()} is not supported");
+            return r;
         }
+        if (!to.IsNumeric())
+        {
+            throw new AxonUnsupportedException($"Cast to {to.OnnxName()} is not supported");
+        }
+        return Tensor.FromDoubles(to, d, shape);
     }
 
     public static MiniFloat Mini(DType t) => t switch
@@ -172,25 +93,6 @@ internal static class CastConvert
         DType.Float4E2M1 => MiniFloat.E2M1,
         _ => throw new AxonException($"{t.OnnxName()} is not a small float format"),
     };
-
-    /// <summary>
-    /// Rounds a double to float32 with round-to-odd (truncate, then set the last bit if anything was lost). A second
-    /// round-to-nearest-even into a format with at least two fewer mantissa bits then equals one direct rounding.
-    /// </summary>
-    public static float RoundToOddFloat(double d)
-    {
-        float f = (float)d;
-        if (double.IsNaN(d) || (double)f == d)
-        {
-            return f;
-        }
-        if (Math.Abs((double)f) > Math.Abs(d))
-        {
-            f = d > 0 ? MathF.BitDecrement(f) : MathF.BitIncrement(f);
-        }
-        int bits = BitConverter.SingleToInt32Bits(f) | 1;
-        return BitConverter.Int32BitsToSingle(bits);
-    }
 
     private static Tensor ToStrings(Tensor x)
     {
@@ -274,7 +176,7 @@ internal static class CastConvert
         return text.Replace('E', 'e');
     }
 
-    private static Tensor FromStrings(ReadOnlySpan<string> s, DType to, int[] shape)
+    private static Tensor FromStrings(ReadOnlySpan<string> s, DType to, int[] shape, bool saturate, E8M0Rounding e8m0Rounding)
     {
         var inv = CultureInfo.InvariantCulture;
         if (to == DType.Float32)
@@ -316,17 +218,18 @@ internal static class CastConvert
                 else
                 {
                     double d = ParseDouble(s[i], to);
-                    v[i] = to == DType.Bool ? (d != 0 ? 1 : 0) : Truncate(d);
+                    // Truncates toward zero (the spec leaves non-integral text undefined); NaN gives 0.
+                    v[i] = to == DType.Bool ? (d != 0 ? 1 : 0) : double.IsNaN(d) ? 0 : (long)d;
                 }
             }
-            return FromInt64s(v, to, shape);
+            return Tensor.FromInt64s(to, v, shape);
         }
         var dd = new double[s.Length];
         for (int i = 0; i < dd.Length; i++)
         {
             dd[i] = ParseDouble(s[i], to);
         }
-        return FromDoubles(dd, to, true, shape);
+        return FromDoubles(dd, to, saturate, e8m0Rounding, shape);
     }
 
     private static double ParseDouble(string s, DType to)

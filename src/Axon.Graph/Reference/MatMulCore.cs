@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Axon.Graph.Reference;
 
 /// <summary>
@@ -79,15 +82,32 @@ public sealed class MatMulCore
                     {
                         continue;
                     }
-                    int br = bo + p * N, cr = co + i * N;
-                    for (int j = 0; j < N; j++)
-                    {
-                        c[cr + j] += av * b[br + j];
-                    }
+                    Axpy(av, b.AsSpan(bo + p * N, N), c.AsSpan(co + i * N, N));
                 }
             }
         }
         return c;
+    }
+
+    /// <summary>y += a·x, vectorized; each element gets the same single multiply and add as a scalar loop would.</summary>
+    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            var va = new Vector<double>(a);
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            for (int v = 0; v < vy.Length; v++)
+            {
+                vy[v] += va * vx[v];
+            }
+            j = vy.Length * Vector<double>.Count;
+        }
+        for (; j < y.Length; j++)
+        {
+            y[j] += a * x[j];
+        }
     }
 
     /// <summary>Set when B may hold Inf/NaN, so that zeros in A must still multiply (0·Inf = NaN).</summary>

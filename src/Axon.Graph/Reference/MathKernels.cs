@@ -51,6 +51,7 @@ internal static class MathKernels
     public static int Bits(DType t) => t switch
     {
         DType.Int4 or DType.UInt4 => 4,
+        DType.Int2 or DType.UInt2 => 2,
         DType.Bool => 8,
         _ => t.SizeOf() * 8,
     };

@@ -89,6 +89,8 @@ public static class Quant
         DType.UInt32 => (0, uint.MaxValue),
         DType.Int4 => (-8, 7),
         DType.UInt4 => (0, 15),
+        DType.Int2 => (-2, 1),
+        DType.UInt2 => (0, 3),
         _ => throw new AxonModelException($"{t.OnnxName()} is not a quantized integer type", "AXON110"),
     };
 

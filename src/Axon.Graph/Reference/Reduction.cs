@@ -70,6 +70,18 @@ internal sealed class Reduction
         bool keepDims = ctx.Int("keepdims", 1) != 0;
         bool noop = ctx.Int("noop_with_empty_axes", 0) != 0;
         int rank = data.Rank;
+        if (rank == 0)
+        {
+            // A scalar has nothing to reduce: axes [0] or [-1] (or none) leave it as it is.
+            if (axes is not null)
+            {
+                foreach (long a in axes)
+                {
+                    NormalizeAxis(ctx, a, rank);
+                }
+            }
+            return new Reduction(data.Shape, [], keepDims);
+        }
         if (axes is null || axes.Length == 0)
         {
             return noop ? new Reduction(data.Shape, new bool[rank], keepDims) : Over(data.Shape, Enumerable.Range(0, rank), keepDims);
@@ -80,8 +92,9 @@ internal sealed class Reduction
     /// <summary>Maps a possibly negative axis into [0, rank), failing with a node-naming error when out of range.</summary>
     public static int NormalizeAxis(OpContext ctx, long axis, int rank)
     {
-        long a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= Math.Max(rank, 1) || (rank == 0 && a != 0))
+        // A scalar accepts axis 0 or -1, as if it had one axis of length 1.
+        long a = axis < 0 ? axis + Math.Max(rank, 1) : axis;
+        if (a < 0 || a >= Math.Max(rank, 1))
         {
             throw ctx.Error($"axis {axis} is out of range for rank {rank}");
         }
@@ -116,7 +129,7 @@ internal sealed class Reduction
         for (int i = 0; i < x.Length; i++)
         {
             long v = pre is null ? x[i] : pre(x[i]);
-            acc[OutIndex[i]] = unchecked(step(acc[OutIndex[i]], v));
+            acc[OutIndex[i]] = step(acc[OutIndex[i]], v);
         }
         if (finish is not null)
         {
@@ -157,6 +170,8 @@ internal sealed class Reduction
         DType.UInt64 => (0, -1),
         DType.Int4 => (-8, 7),
         DType.UInt4 => (0, 15),
+        DType.Int2 => (-2, 1),
+        DType.UInt2 => (0, 3),
         _ => (long.MinValue, long.MaxValue),
     };
 

@@ -61,6 +61,30 @@ public sealed class ReferenceExecutor
         return g.Outputs.Select((o, i) => new KeyValuePair<string, IValue?>(o.Name, outs[i])).ToList();
     }
 
+    /// <summary>Runs one node on given inputs (the fallback path of compiled plans). Subgraphs see no outer scope.</summary>
+    public IValue?[] RunNode(Node node, long opset, IValue?[] inputs)
+    {
+        var op = OpRegistry.Find(node.Domain, node.OpType)
+            ?? throw new AxonUnsupportedException($"{node}: operator {node.OpType} is not supported by the reference executor");
+        return Invoke(op, new OpContext(this, new Scope(null), node, opset, inputs));
+    }
+
+    private static IValue?[] Invoke(IReferenceOp op, OpContext ctx)
+    {
+        try
+        {
+            return op.Run(ctx);
+        }
+        catch (AxonException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or InvalidCastException or ArithmeticException)
+        {
+            throw new AxonModelException($"{ctx.Node}: {e.Message}", "AXON112", e);
+        }
+    }
+
     internal IValue?[] RunGraph(Graph g, IReadOnlyList<IValue?> inputs, Scope? parent)
     {
         var scope = new Scope(parent);
@@ -93,20 +117,7 @@ public sealed class ReferenceExecutor
                     throw new AxonModelException($"{node}: input '{name}' is not produced by any node, input or initializer", "AXON111");
                 }
             }
-            var ctx = new OpContext(this, scope, node, _model.OpsetFor(node.Domain), args);
-            IValue?[] results;
-            try
-            {
-                results = op.Run(ctx);
-            }
-            catch (AxonException)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or InvalidCastException or ArithmeticException)
-            {
-                throw new AxonModelException($"{node}: {e.Message}", "AXON112", e);
-            }
+            var results = Invoke(op, new OpContext(this, scope, node, _model.OpsetFor(node.Domain), args));
             for (int i = 0; i < node.Outputs.Count; i++)
             {
                 if (node.Outputs[i].Length > 0)

@@ -8,6 +8,9 @@ namespace Axon.Onnx.Import;
 internal sealed class GraphImporter
 {
     private const int MaxGraphDepth = 64;
+
+    /// <summary>Largest dense form a sparse tensor may expand to.</summary>
+    private const long MaxDenseBytes = 1L << 30;
     private readonly ExternalDataResolver? _external;
 
     public GraphImporter(ExternalDataResolver? external) => _external = external;
@@ -25,6 +28,10 @@ internal sealed class GraphImporter
             {
                 throw new AxonModelException($"graph '{gp.Name}': an initializer has no name", "AXON151");
             }
+            if (g.Initializers.ContainsKey(init.Name))
+            {
+                throw new AxonModelException($"graph '{gp.Name}': initializer '{init.Name}' is declared twice", "AXON151");
+            }
             g.Initializers[init.Name] = TensorDecoder.Decode(init, _external, "initializer");
         }
         foreach (var sp in gp.SparseInitializer)
@@ -35,7 +42,10 @@ internal sealed class GraphImporter
             {
                 throw new AxonModelException($"graph '{gp.Name}': a sparse initializer has no name", "AXON151");
             }
-            g.Initializers[name] = dense;
+            if (!g.Initializers.TryAdd(name, dense))
+            {
+                throw new AxonModelException($"graph '{gp.Name}': initializer '{name}' is declared twice", "AXON151");
+            }
         }
         foreach (var vi in gp.Input)
         {
@@ -68,6 +78,10 @@ internal sealed class GraphImporter
             if (ap.Name.Length == 0)
             {
                 throw new AxonModelException($"{n}: an attribute has no name", "AXON153");
+            }
+            if (n.Attributes.ContainsKey(ap.Name))
+            {
+                throw new AxonModelException($"{n}: attribute '{ap.Name}' is given twice", "AXON153");
             }
             n.Attributes[ap.Name] = ImportAttr(ap, n, depth);
         }
@@ -120,8 +134,19 @@ internal sealed class GraphImporter
         return AttrKind.Int;
     }
 
-    public static ValueInfo ImportValueInfo(ValueInfoProto vi) =>
-        new(vi.Name, vi.Type is null ? TypeInfo.Unknown : ImportType(vi.Type, 0)) { DocString = vi.DocString.Length > 0 ? vi.DocString : null };
+    public static ValueInfo ImportValueInfo(ValueInfoProto vi)
+    {
+        TypeInfo type;
+        try
+        {
+            type = vi.Type is null ? TypeInfo.Unknown : ImportType(vi.Type, 0);
+        }
+        catch (AxonModelException e)
+        {
+            throw new AxonModelException($"value '{vi.Name}': {e.Message}", e.Code, e);
+        }
+        return new ValueInfo(vi.Name, type) { DocString = vi.DocString.Length > 0 ? vi.DocString : null };
+    }
 
     public static TypeInfo ImportType(TypeProto tp, int depth)
     {
@@ -163,6 +188,16 @@ internal sealed class GraphImporter
                 _ => Dim.Unknown,
             };
         }
+        // Later stages multiply known dims in 64 bits; a product that cannot fit is a corrupt type, not a big tensor.
+        long product = 1;
+        foreach (var d in dims)
+        {
+            if (d.IsKnown && d.Value > 0 && product > long.MaxValue / d.Value)
+            {
+                throw new AxonModelException($"shape [{string.Join(",", dims.Select(x => x.ToString()))}] has more elements than fit in 64 bits", "AXON154");
+            }
+            product *= d.IsKnown && d.Value > 0 ? d.Value : 1;
+        }
         return new SymShape(dims);
     }
 
@@ -177,6 +212,16 @@ internal sealed class GraphImporter
         var values = TensorDecoder.Decode(sp.Values, _external, label);
         var indices = TensorDecoder.Decode(sp.Indices, _external, label).ToInt64s();
         var shape = sp.Dims.Select(d => d < 0 || d > int.MaxValue ? throw new AxonModelException($"{label}: bad dim {d}", "AXON135") : (int)d).ToArray();
+        long denseCount = 1;
+        foreach (int d in shape)
+        {
+            denseCount *= d;
+            // A sparse tensor legitimately expands beyond its file size, but not without bound.
+            if (denseCount * Math.Max(1, values.DType == DType.String ? 8 : values.DType.SizeOf()) > MaxDenseBytes)
+            {
+                throw new AxonModelException($"{label}: dense shape [{string.Join(",", shape)}] exceeds {MaxDenseBytes >> 20} MiB", "AXON135");
+            }
+        }
         var dense = Tensor.Create(values.DType, shape);
         int total = dense.Length;
         int nnz = values.Length;

@@ -88,6 +88,13 @@ internal static class TensorDecoder
                     var packed = p.Int32Data.Select(v => (byte)v).ToArray();
                     return FromPacked(dtype, packed, shape, label);
                 }
+            case DType.Int2:
+            case DType.UInt2:
+                {
+                    Expect(p.Int32Data.Count, (n + 3) / 4, label);
+                    var packed = p.Int32Data.Select(v => (byte)v).ToArray();
+                    return FromPacked(dtype, packed, shape, label);
+                }
             case DType.Float16:
             case DType.BFloat16:
                 {
@@ -104,6 +111,7 @@ internal static class TensorDecoder
             case DType.Float8E4M3FNUZ:
             case DType.Float8E5M2:
             case DType.Float8E5M2FNUZ:
+            case DType.Float8E8M0:
                 {
                     Expect(p.Int32Data.Count, n, label);
                     var t = Tensor.CreateUninitialized(dtype, shape);
@@ -133,13 +141,28 @@ internal static class TensorDecoder
         }
     }
 
-    /// <summary>Bytes of the on-disk (raw_data) form: 4-bit types pack two per byte.</summary>
-    public static long PackedByteLength(DType dtype, int n) =>
-        dtype is DType.Int4 or DType.UInt4 or DType.Float4E2M1 ? (n + 1) / 2 : (long)n * dtype.SizeOf();
+    /// <summary>Bytes of the on-disk (raw_data) form: 4-bit types pack two per byte, 2-bit types four per byte.</summary>
+    public static long PackedByteLength(DType dtype, int n) => dtype switch
+    {
+        DType.Int4 or DType.UInt4 or DType.Float4E2M1 => (n + 1) / 2,
+        DType.Int2 or DType.UInt2 => (n + 3) / 4,
+        _ => (long)n * dtype.SizeOf(),
+    };
 
-    /// <summary>Builds a tensor from little-endian raw bytes, unpacking 4-bit types to one element per byte.</summary>
+    /// <summary>Builds a tensor from little-endian raw bytes, unpacking 4-bit and 2-bit types to one element per byte (low bits first).</summary>
     public static Tensor FromPacked(DType dtype, ReadOnlySpan<byte> bytes, int[] shape, string label)
     {
+        if (dtype is DType.Int2 or DType.UInt2)
+        {
+            var t = Tensor.CreateUninitialized(dtype, shape);
+            var s = t.Span<byte>();
+            for (int i = 0; i < s.Length; i++)
+            {
+                int v = (bytes[i / 4] >> (2 * (i & 3))) & 0x3;
+                s[i] = dtype == DType.Int2 ? (byte)(sbyte)((v ^ 2) - 2) : (byte)v;
+            }
+            return t;
+        }
         if (dtype is DType.Int4 or DType.UInt4 or DType.Float4E2M1)
         {
             var t = Tensor.CreateUninitialized(dtype, shape);
@@ -188,6 +211,17 @@ internal static class TensorDecoder
             for (int i = 0; i < src.Length; i++)
             {
                 packed[i / 2] |= (byte)((src[i] & 0xF) << (4 * (i & 1)));
+            }
+            p.RawData = ByteString.CopyFrom(packed);
+            return p;
+        }
+        if (t.DType is DType.Int2 or DType.UInt2)
+        {
+            var src = t.Span<byte>();
+            var packed = new byte[(src.Length + 3) / 4];
+            for (int i = 0; i < src.Length; i++)
+            {
+                packed[i / 4] |= (byte)((src[i] & 0x3) << (2 * (i & 3)));
             }
             p.RawData = ByteString.CopyFrom(packed);
             return p;

@@ -50,7 +50,7 @@ public class PassManagerTests
     {
         var pm = new PassManager([new FixedPointGroup("spin", [new AlwaysChanges()], MaxIterations: 3)]);
         var e = Assert.Throws<AxonCompileException>(() => pm.Run(Small()));
-        Assert.Equal("AXC003", e.Code);
+        Assert.Equal("AXC022", e.Code);
         Assert.Contains("'spin'", e.Message);
         Assert.Equal(3, pm.Timings.Count);
     }
@@ -74,7 +74,7 @@ public class PassManagerTests
         var m = Small();
         var nodes = m.Graph.Nodes.ToList();
         var e = Assert.Throws<AxonCompileException>(() => new PassManager([new SinglePass(new Throws())]).Run(m));
-        Assert.Equal("AXC001", e.Code);
+        Assert.Equal("AXC020", e.Code);
         Assert.Equal("throws", e.Pass);
         Assert.Equal("y", e.NodeName);
         Assert.Contains("pass 'throws' failed at node 'y' (Relu): boom", e.Message);
@@ -87,7 +87,7 @@ public class PassManagerTests
     {
         var pm = new PassManager([new SinglePass(new BreaksGraph())]) { Verify = true };
         var e = Assert.Throws<AxonCompileException>(() => pm.Run(Small()));
-        Assert.Equal("AXC002", e.Code);
+        Assert.Equal("AXC021", e.Code);
         Assert.Contains("reads 't'", e.Message);
     }
 

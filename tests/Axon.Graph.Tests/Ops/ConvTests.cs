@@ -65,3 +65,17 @@ public class ConvTests
         Assert.Equal(new[] { 2, 4 }, y.ToArray<int>());
     }
 }
+
+public class ConvTransposeShapeTests
+{
+    [Fact]
+    public void OutputShapeLargerThanFullAppendsZerosAndSameUpperCrops()
+    {
+        var x = F([1, 2], 1, 1, 2);
+        var w = F([1, 1], 1, 1, 2);
+        // Full output is 3 long ([1, 3, 2]); output_shape 4 pads one zero at the end.
+        Near([1, 3, 2, 0], Run("ConvTranspose", [x, w], attrs: Attr.Of("output_shape", new long[] { 4 }))[0]);
+        // SAME_UPPER with stride 1: output length 2, the extra element is cut at the end.
+        Near([1, 3], Run("ConvTranspose", [x, w], attrs: Attr.Of("auto_pad", "SAME_UPPER"))[0]);
+    }
+}

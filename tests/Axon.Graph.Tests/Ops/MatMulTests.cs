@@ -57,4 +57,25 @@ public class MatMulTests
         var x = F([1, 2, 3, 4, 0, 1, 1, 0], 2, 2, 2);
         Near([-2, -1], Run("Det", [x])[0]);
     }
+
+    [Fact]
+    public void ShapeErrorsNameTheNode()
+    {
+        var a = F([1, 2, 3, 4], 2, 2);
+        var e = Assert.Throws<AxonModelException>(() => Run("Gemm", [a, a, F([1, 2, 3], 3)], opset: 13));
+        Assert.Contains("Gemm", e.Message);
+        Assert.Throws<AxonModelException>(() => Run("MatMul", [a, F([1, 2, 3], 3)], opset: 13));
+    }
+
+    [Fact]
+    public void EinsumThreeOperandsAndImplicitOutput()
+    {
+        var a = F([1, 2], 2);
+        var b = F([1, 2, 3, 4], 2, 2);
+        var c = F([1, 10], 2);
+        // i,ij,j -> scalar: sum_ij a_i b_ij c_j = 1*(1+20) + 2*(3+40) = 107.
+        Near([107], Run("Einsum", [a, b, c], opset: 12, attrs: Attr.Of("equation", "i,ij,j"))[0]);
+        // Implicit "ba" output is the alphabetical "ab": a transpose of b's own layout.
+        Near([1, 3, 2, 4], Run("Einsum", [b], opset: 12, attrs: Attr.Of("equation", "ba"))[0]);
+    }
 }

@@ -77,3 +77,18 @@ public class MlAndTrainingOpsTests
         Close([2.5], outs[1]);
     }
 }
+
+public class LabelEncoderOpset1Tests
+{
+    [Fact]
+    public void ClassesStringsMapBothWays()
+    {
+        const string Ml = "ai.onnx.ml";
+        var toInt = ControlOpHarness.NodeIn(Ml, "LabelEncoder", ["x"], ["y"], Attr.Of("classes_strings", new[] { "a", "b" }));
+        var ints = ControlOpHarness.RunNode(toInt, [("x", ControlOpHarness.S(["b", "q"]))], domain: Ml);
+        Assert.Equal([1L, -1L], ((Tensor)ints[0]!).ToInt64s());
+        var toString = ControlOpHarness.NodeIn(Ml, "LabelEncoder", ["x"], ["y"], Attr.Of("classes_strings", new[] { "a", "b" }), Attr.Of("default_string", "?"));
+        var strs = ControlOpHarness.RunNode(toString, [("x", ControlOpHarness.I64([0, 5]))], domain: Ml);
+        Assert.Equal(["a", "?"], ((Tensor)strs[0]!).Strings.ToArray());
+    }
+}

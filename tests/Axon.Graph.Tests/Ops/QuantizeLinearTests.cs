@@ -56,3 +56,18 @@ public class QuantizeLinearTests
         Assert.Equal(new byte[] { 105 }, y.ToArray<byte>());
     }
 }
+
+public class QuantizeFloat8Tests
+{
+    [Fact]
+    public void Float8SaturatesUnlessAskedNotTo()
+    {
+        var x = F([1000, 0.5f], 2);
+        var zp = Tensor.FromArray(new[] { new Float8E4M3FN(0) }, []);
+        var sat = Run("QuantizeLinear", [x, Tensor.Scalar(1f), zp], opset: 21)[0];
+        Assert.Equal(DType.Float8E4M3FN, sat.DType);
+        Near([448, 0.5], sat);
+        var raw = Run("QuantizeLinear", [x, Tensor.Scalar(1f), zp], opset: 21, attrs: Attr.Of("saturate", 0L))[0];
+        Assert.True(double.IsNaN(raw.ToDoubles()[0]));
+    }
+}

@@ -108,4 +108,45 @@ public class ReduceTests
         Assert.Equal(new long[] { 0, 1 }, min.ToArray<long>());
         Assert.Equal(new long[] { 1, 1, 1 }, Run("ArgMax", [F([1, 0, 5, 2, 4, 6], 2, 3)], opset: 13)[0]!.ToArray<long>());
     }
+
+    [Fact]
+    public void ArgMaxAndArgMinPickNaN()
+    {
+        var x = Tensor.FromArray(new[] { 1f, float.NaN, 5f }, 3);
+        Assert.Equal(new long[] { 1 }, Run("ArgMax", [x], opset: 13)[0]!.ToArray<long>());
+        Assert.Equal(new long[] { 1 }, Run("ArgMin", [x], opset: 13)[0]!.ToArray<long>());
+    }
+
+    [Fact]
+    public void UnsignedReductionsCompareAndDivideUnsigned()
+    {
+        var x = Tensor.FromArray(new ulong[] { ulong.MaxValue - 1, 0 }, 2);
+        Assert.Equal(new ulong[] { ulong.MaxValue - 1 }, Run("ReduceMax", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new ulong[] { 0 }, Run("ReduceMin", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new ulong[] { ulong.MaxValue / 2 }, Run("ReduceMean", [x], opset: 18)[0]!.ToArray<ulong>());
+        Assert.Equal(new long[] { 0 }, Run("ArgMax", [x], opset: 13)[0]!.ToArray<long>());
+    }
+
+    [Fact]
+    public void ReduceOverNonAdjacentAxes()
+    {
+        // shape [2, 3, 2]; reducing axes 0 and 2 leaves the middle axis.
+        var x = F([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 2, 3, 2);
+        var r = Run("ReduceSum", [x, L([0, 2], 2)], [Attr.Of("keepdims", 0L)], opset: 13)[0]!;
+        Assert.Equal([3], r.Shape);
+        Close([0 + 1 + 6 + 7, 2 + 3 + 8 + 9, 4 + 5 + 10 + 11], r);
+        var k = Run("ReduceMean", [x, L([2, 0], 2)], opset: 18)[0]!;
+        Assert.Equal([1, 3, 1], k.Shape);
+        Close([3.5, 5.5, 7.5], k);
+    }
+
+    [Fact]
+    public void ScalarReductionsAreIdentity()
+    {
+        var s = Tensor.Scalar(4f);
+        var r = Run("ReduceSumSquare", [s], opset: 18)[0]!;
+        Assert.Empty(r.Shape);
+        Close([16], r);
+        Close([4], Run("ReduceMax", [s, L([-1], 1)], opset: 18)[0]);
+    }
 }

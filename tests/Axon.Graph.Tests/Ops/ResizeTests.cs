@@ -64,4 +64,15 @@ public class ResizeTests
         var y = Run("Upsample", [F([1, 2], 1, 2), Scales(1, 2)], opset: 9)[0];
         Near([1, 1, 2, 2], y);
     }
+
+    [Fact]
+    public void AntialiasLinearDownsampleAveragesMoreInputs()
+    {
+        var x = F([0, 4, 8, 12], 1, 4);
+        // Scale 0.5, half_pixel: sources 0.5 and 2.5. Without antialias: (0+4)/2, (8+12)/2.
+        Near([2, 10], Run("Resize", [x, null, Scales(1, 0.5f)], opset: 19, attrs: Attr.Of("mode", "linear"))[0]);
+        // With antialias the triangle filter is stretched 2x: taps -1..2 around 0.5 with weights 1,3,3,1 (/8), edge-clamped.
+        Near([(0 * 1 + 0 * 3 + 4 * 3 + 8 * 1) / 8.0, (4 * 1 + 8 * 3 + 12 * 3 + 12 * 1) / 8.0],
+            Run("Resize", [x, null, Scales(1, 0.5f)], opset: 19, attrs: [Attr.Of("mode", "linear"), Attr.Of("antialias", 1L)])[0]);
+    }
 }

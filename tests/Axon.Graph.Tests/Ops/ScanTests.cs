@@ -39,3 +39,18 @@ public class ScanTests
         Assert.Equal([2, 3, 1], ((Tensor)outs[1]!).Shape);
     }
 }
+
+public class ScanSequenceLensTests
+{
+    [Fact]
+    public void Opset8ShortSequencesStopEarlyAndPadWithZeros()
+    {
+        var body = ControlOpHarness.G("body", ["s_in", "x_t"], ["s_out", "s_out"], ControlOpHarness.N("Add", ["s_in", "x_t"], ["s_out"]));
+        var node = ControlOpHarness.N("Scan", ["lens", "s0", "x"], ["s", "ys"], Attr.Of("body", body), Attr.Of("num_scan_inputs", 1L));
+        var outs = ControlOpHarness.RunNode(node, [("lens", ControlOpHarness.I64([3, 0])), ("s0", ControlOpHarness.F([0, 100], 2, 1)),
+            ("x", ControlOpHarness.F([1, 2, 3, 4, 5, 6], 2, 3, 1))], opset: 8);
+        // Batch 1 has length 0: its state stays 100 and its scan output is all padding.
+        ControlOpHarness.Close([6, 100], outs[0]);
+        ControlOpHarness.Close([1, 3, 6, 0, 0, 0], outs[1]);
+    }
+}

@@ -87,3 +87,24 @@ public class SignalOpsTests
         Close([0, 1, 0, 1], y);
     }
 }
+
+public class RandomOpsTests
+{
+    [Fact]
+    public void UniformLikeStaysInRangeWithInputShape()
+    {
+        var outs = RunNode(N("RandomUniformLike", ["x"], ["y"], Attr.Of("low", 2f), Attr.Of("high", 3f)), [("x", F(new float[100], 10, 10))]);
+        var y = Assert.IsType<Tensor>(outs[0]);
+        Assert.Equal([10, 10], y.Shape);
+        Assert.All(y.ToDoubles(), v => Assert.InRange(v, 2, 3));
+    }
+
+    [Fact]
+    public void NormalUsesShapeAndDtypeAttributes()
+    {
+        var outs = RunNode(N("RandomNormal", [], ["y"], Attr.Of("shape", new long[] { 2, 3 }), Attr.Of("dtype", (long)DType.Float64)), []);
+        var y = Assert.IsType<Tensor>(outs[0]);
+        Assert.Equal([2, 3], y.Shape);
+        Assert.Equal(DType.Float64, y.DType);
+    }
+}

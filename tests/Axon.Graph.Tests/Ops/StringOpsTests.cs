@@ -57,3 +57,27 @@ public class StringOpsTests
         Close([1, 2], outs[0]);
     }
 }
+
+public class Re2SyntaxTests
+{
+    [Theory]
+    [InlineData(@"\d+", "[0-9]+")]
+    [InlineData(@"[\w.]+", "[0-9A-Za-z_.]+")]
+    [InlineData(@"\S", @"[^\t\n\f\r ]")]
+    [InlineData("[[:alpha:]]", "[A-Za-z]")]
+    [InlineData("(?P<x>a)", "(?<x>a)")]
+    [InlineData("[]a]", @"[\]a]")]
+    public void RewritesRe2Constructs(string re2, string dotnet)
+    {
+        Assert.Equal(dotnet, Axon.Graph.Reference.Re2Syntax.ToDotNet(re2));
+    }
+
+    [Fact]
+    public void DigitClassIsAsciiOnly()
+    {
+        // U+0663 is an Arabic-Indic digit: .NET's \d matches it, RE2's does not.
+        var outs = ControlOpHarness.RunNode(ControlOpHarness.N("RegexFullMatch", ["x"], ["y"], Attr.Of("pattern", @"\d")),
+            [("x", ControlOpHarness.S(["7", "\u0663"]))]);
+        Assert.Equal([true, false], ((Tensor)outs[0]!).ToArray<bool>());
+    }
+}

@@ -27,16 +27,12 @@ internal sealed class ArgMax : IReferenceOp
         int dim = rank == 0 ? 1 : data.Shape[axis];
         var best = new long[r.OutLength];
         var seen = new bool[r.OutLength];
-        Func<int, int, int> cmp = Comparer(data);
+        Func<int, int, int> cmp = Comparer(data, wantMax);
         var bestFlat = new int[r.OutLength];
         for (int i = 0; i < data.Length; i++)
         {
             int o = r.OutIndex[i];
             int c = seen[o] ? cmp(i, bestFlat[o]) : 1;
-            if (!wantMax)
-            {
-                c = seen[o] ? -c : 1;
-            }
             if (c > 0 || (c == 0 && last))
             {
                 seen[o] = true;
@@ -47,20 +43,30 @@ internal sealed class ArgMax : IReferenceOp
         return Tensor.FromInt64s(DType.Int64, best, r.OutShape);
     }
 
-    /// <summary>Compares two flat elements: exact for integers (uint64 unsigned), in double for floats.</summary>
-    private static Func<int, int, int> Comparer(Tensor data)
+    /// <summary>
+    /// How much better flat element a is than b (positive: a wins): exact for integers (uint64 unsigned), in double for
+    /// floats, where NaN beats every number in both directions (as NumPy's argmax/argmin return the first NaN).
+    /// </summary>
+    private static Func<int, int, int> Comparer(Tensor data, bool wantMax)
     {
+        int sign = wantMax ? 1 : -1;
         if (data.DType == DType.UInt64)
         {
             var u = data.ToInt64s();
-            return (a, b) => ((ulong)u[a]).CompareTo((ulong)u[b]);
+            return (a, b) => sign * ((ulong)u[a]).CompareTo((ulong)u[b]);
         }
         if (data.DType.IsInteger() || data.DType == DType.Bool)
         {
             var l = data.ToInt64s();
-            return (a, b) => l[a].CompareTo(l[b]);
+            return (a, b) => sign * l[a].CompareTo(l[b]);
         }
         var d = data.ToDoubles();
-        return (a, b) => d[a].CompareTo(d[b]);
+        return (a, b) => (double.IsNaN(d[a]), double.IsNaN(d[b])) switch
+        {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => -1,
+            _ => sign * d[a].CompareTo(d[b]),
+        };
     }
 }

@@ -160,7 +160,7 @@ internal sealed class Attention : IReferenceOp
 
     /// <summary>
     /// The additive mask as a dense (B, qh, Sq, T) array, or null without a mask: bool masks give 0 / -inf, numeric masks
-    /// are added as they are, and a last axis shorter than T is padded with -inf.
+    /// are added as they are, and a last axis shorter than T (even of length 1) is padded with -inf, as the spec says.
     /// </summary>
     private static double[]? Bias(OpContext ctx, Tensor? mask, int b, int qh, int sq, int t)
     {
@@ -184,7 +184,7 @@ internal sealed class Attention : IReferenceOp
         {
             m[i] = isBool ? (m[i] != 0 ? 0 : double.NegativeInfinity) : m[i];
         }
-        if (last < t && last != 1)
+        if (last < t)
         {
             int rows = m.Length / last;
             var padded = new double[rows * t];

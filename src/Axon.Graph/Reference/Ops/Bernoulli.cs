@@ -11,7 +11,7 @@ internal sealed class Bernoulli : IReferenceOp
     {
         var x = ctx.Input(0);
         var p = x.ToDoubles();
-        var rng = ctx.Node.HasAttr("seed") ? new Random(BitConverter.SingleToInt32Bits(ctx.Float("seed", 0))) : Random.Shared;
+        var rng = RandomDraws.For(ctx);
         var r = new double[p.Length];
         for (int i = 0; i < r.Length; i++)
         {

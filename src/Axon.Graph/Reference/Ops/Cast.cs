@@ -2,7 +2,8 @@ namespace Axon.Graph.Reference.Ops;
 
 /// <summary>
 /// Converts to the dtype in <c>to</c> (a dtype code; before opset 6 a type name such as "FLOAT"). <c>saturate</c> (opset 19+)
-/// decides whether out-of-range values clamp to the largest finite float8 value or become Inf/NaN.
+/// decides whether out-of-range values clamp to the largest finite float8 value or become Inf/NaN; <c>round_mode</c> (opset 25+)
+/// picks how values round to float8e8m0.
 /// </summary>
 [Op("Cast")]
 internal sealed class Cast : IReferenceOp
@@ -26,7 +27,7 @@ internal sealed class Cast : IReferenceOp
                 throw new AxonUnsupportedException($"{ctx.Node}: Cast to data type {attr.I} is not supported");
             }
         }
-        bool saturate = ctx.Opset < 19 || ctx.Int("saturate", 1) != 0;
-        return [CastConvert.Convert(ctx.Input(0), to, saturate)];
+        var (saturate, rounding) = CastConvert.Float8Options(ctx);
+        return [CastConvert.Convert(ctx.Input(0), to, saturate, rounding)];
     }
 }

@@ -6,7 +6,7 @@ internal sealed class CastLike : IReferenceOp
 {
     public IValue?[] Run(OpContext ctx)
     {
-        bool saturate = ctx.Opset < 19 || ctx.Int("saturate", 1) != 0;
-        return [CastConvert.Convert(ctx.Input(0), ctx.Input(1).DType, saturate)];
+        var (saturate, rounding) = CastConvert.Float8Options(ctx);
+        return [CastConvert.Convert(ctx.Input(0), ctx.Input(1).DType, saturate, rounding)];
     }
 }

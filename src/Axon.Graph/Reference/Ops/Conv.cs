@@ -43,33 +43,64 @@ internal sealed class Conv : IReferenceOp
         int inSize = g.InSize, outSize = g.OutSize, kSize = g.KernelSize;
         int mg = m / group;
         var y = new double[n * m * outSize];
-        var offsets = g.KernelOffsets();
-        var kIdx = new int[kSize];
-        var inOff = new int[kSize];
-        var o = new int[g.Rank];
-        for (int op = 0; op < outSize; op++, ConvGeometry.Increment(o, g.OutShape))
+        // For each kernel position, the input offset each output position reads (-1 in the padding). With it the inner
+        // loop runs along contiguous output rows.
+        var map = GatherMap(g);
+        var xrow = new double[outSize];
+        for (int b = 0; b < n; b++)
         {
-            int cnt = g.Window(o, offsets, kIdx, inOff, out _);
-            for (int b = 0; b < n; b++)
+            for (int oc = 0; oc < m; oc++)
             {
-                for (int oc = 0; oc < m; oc++)
+                var yrow = y.AsSpan((b * m + oc) * outSize, outSize);
+                yrow.Fill(bias?[oc] ?? 0);
+            }
+            for (int gi = 0; gi < group; gi++)
+            {
+                for (int ic = 0; ic < cg; ic++)
                 {
-                    int gi = oc / mg;
-                    double s = bias?[oc] ?? 0;
-                    for (int ic = 0; ic < cg; ic++)
+                    int xBase = (b * c + gi * cg + ic) * inSize;
+                    for (int k = 0; k < kSize; k++)
                     {
-                        int xBase = (b * c + gi * cg + ic) * inSize;
-                        int wBase = (oc * cg + ic) * kSize;
-                        for (int j = 0; j < cnt; j++)
+                        // Gather the shifted input once, then accumulate it into every output channel of the group.
+                        var mk = map[k];
+                        for (int p = 0; p < outSize; p++)
                         {
-                            s += x[xBase + inOff[j]] * w[wBase + kIdx[j]];
+                            xrow[p] = mk[p] < 0 ? 0 : x[xBase + mk[p]];
+                        }
+                        for (int oc = gi * mg; oc < (gi + 1) * mg; oc++)
+                        {
+                            double wv = w[(oc * cg + ic) * kSize + k];
+                            MatMulCore.Axpy(wv, xrow, y.AsSpan((b * m + oc) * outSize, outSize));
                         }
                     }
-                    y[(b * m + oc) * outSize + op] = s;
                 }
             }
         }
         int[] shape = [n, m, .. g.OutShape];
         return (y, shape);
+    }
+
+    /// <summary><c>map[k][outPos]</c>: the flat input spatial offset read by kernel position k, or -1 when in the padding.</summary>
+    internal static int[][] GatherMap(ConvGeometry g)
+    {
+        var offsets = g.KernelOffsets();
+        var map = new int[g.KernelSize][];
+        var inStrides = g.InStrides;
+        for (int k = 0; k < map.Length; k++)
+        {
+            var mk = map[k] = new int[g.OutSize];
+            var o = new int[g.Rank];
+            for (int p = 0; p < mk.Length; p++, ConvGeometry.Increment(o, g.OutShape))
+            {
+                int off = 0;
+                for (int d = 0; d < g.Rank && off >= 0; d++)
+                {
+                    int q = o[d] * g.Strides[d] - g.PadBegin[d] + offsets[k][d] * g.Dilations[d];
+                    off = q < 0 || q >= g.InShape[d] ? -1 : off + q * inStrides[d];
+                }
+                mk[p] = off;
+            }
+        }
+        return map;
     }
 }

@@ -15,6 +15,7 @@ internal sealed class GRU : IReferenceOp
         var y = new double[p.Seq * p.Dirs * p.Batch * hs];
         var h = p.State(5, "initial_h");
         var next = new double[hs];
+        var r = new double[hs];
         var rh = new double[hs];
         for (int d = 0; d < p.Dirs; d++)
         {
@@ -29,21 +30,15 @@ internal sealed class GRU : IReferenceOp
                     int t = p.Reversed(d) ? len - 1 - step : step;
                     for (int j = 0; j < hs; j++)
                     {
-                        rh[j] = f(p.Clamp(p.XW(d, 1, j, t, b) + p.HR(d, 1, j, h, ho))) * h[ho + j];
+                        r[j] = f(p.Clamp(p.XW(d, 1, j, t, b) + p.HR(d, 1, j, h, ho)));
+                        rh[j] = r[j] * h[ho + j];
                     }
                     for (int j = 0; j < hs; j++)
                     {
                         double z = f(p.Clamp(p.XW(d, 0, j, t, b) + p.HR(d, 0, j, h, ho)));
-                        double pre;
-                        if (linearBeforeReset)
-                        {
-                            double r = f(p.Clamp(p.XW(d, 1, j, t, b) + p.HR(d, 1, j, h, ho)));
-                            pre = p.XW(d, 2, j, t, b) + r * p.HR(d, 2, j, h, ho);
-                        }
-                        else
-                        {
-                            pre = p.XW(d, 2, j, t, b) + p.HR(d, 2, j, rh, 0);
-                        }
+                        double pre = linearBeforeReset
+                            ? p.XW(d, 2, j, t, b) + r[j] * p.HR(d, 2, j, h, ho)
+                            : p.XW(d, 2, j, t, b) + p.HR(d, 2, j, rh, 0);
                         double hh = g(p.Clamp(pre));
                         next[j] = (1 - z) * hh + z * h[ho + j];
                     }

@@ -25,7 +25,7 @@ internal sealed class Gemm : IReferenceOp
         int[]? cmap = null;
         if (ct is not null)
         {
-            if (ct.Rank > 2 || !Broadcast.Shape(ct.Shape, shape).AsSpan().SequenceEqual(shape))
+            if (ct.Rank > 2 || !Unidirectional(ct.Shape, shape))
             {
                 throw ctx.Error($"C [{string.Join(",", ct.Shape)}] cannot be broadcast to [{m},{n}]");
             }
@@ -77,5 +77,19 @@ internal sealed class Gemm : IReferenceOp
             }
         }
         return t;
+    }
+
+    /// <summary>True when <paramref name="c"/> broadcasts to <paramref name="shape"/> without changing it.</summary>
+    private static bool Unidirectional(int[] c, int[] shape)
+    {
+        for (int i = 0; i < c.Length; i++)
+        {
+            int d = c[c.Length - 1 - i];
+            if (d != 1 && d != shape[shape.Length - 1 - i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

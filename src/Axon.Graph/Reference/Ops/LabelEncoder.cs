@@ -12,6 +12,10 @@ internal sealed class LabelEncoder : IReferenceOp
     public IValue?[] Run(OpContext ctx)
     {
         var x = ctx.Input(0);
+        if (ctx.Node.GetStrings("classes_strings") is { } classes)
+        {
+            return [ByClassIndex(ctx, x, classes)];
+        }
         var keys = Column(ctx, "keys") ?? throw ctx.Error("needs keys_strings, keys_int64s, keys_floats or keys_tensor");
         var values = Column(ctx, "values") ?? throw ctx.Error("needs values_strings, values_int64s, values_floats or values_tensor");
         if (keys.Length != values.Length)
@@ -39,6 +43,25 @@ internal sealed class LabelEncoder : IReferenceOp
             }
         }
         return [result];
+    }
+
+    /// <summary>Opset 1 form: strings map to their index in classes_strings, integers to the class at that index.</summary>
+    private static Tensor ByClassIndex(OpContext ctx, Tensor x, string[] classes)
+    {
+        if (x.DType == DType.String)
+        {
+            var index = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (int i = 0; i < classes.Length; i++)
+            {
+                index.TryAdd(classes[i], i);
+            }
+            long def = ctx.Int("default_int64", -1);
+            var src = x.Strings.ToArray();
+            return Tensor.FromArray(src.Select(s => index.GetValueOrDefault(s, def)).ToArray(), x.Shape);
+        }
+        string defString = ctx.String("default_string", "_Unused");
+        var ids = x.ToInt64s();
+        return Tensor.FromStrings(ids.Select(i => i >= 0 && i < classes.Length ? classes[i] : defString).ToArray(), x.Shape);
     }
 
     /// <summary>The keys or values attribute, whichever form is present, as a 1-D tensor.</summary>

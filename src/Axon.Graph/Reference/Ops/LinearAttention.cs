@@ -33,7 +33,7 @@ internal sealed class LinearAttention : IReferenceOp
         {
             throw ctx.Error($"q_num_heads {hq} must be a positive multiple of kv_num_heads {hkv}, and both must divide the hidden sizes");
         }
-        if (gated && decayT is null || delta && betaT is null)
+        if ((gated && decayT is null) || (delta && betaT is null))
         {
             throw ctx.Error($"update_rule '{rule}' needs {(gated ? "decay" : "")}{(gated && delta ? " and " : "")}{(delta ? "beta" : "")}");
         }

@@ -6,5 +6,5 @@ internal sealed class ReduceSum : IReferenceOp
 {
     public IValue?[] Run(OpContext ctx) => [Reduction.Run(ctx,
         (r, x) => r.FoldDouble(x, 0, (a, v) => a + v),
-        (r, x) => r.FoldInt64(x, 0, (a, v) => a + v))];
+        (r, x) => r.FoldInt64(x, 0, (a, v) => unchecked(a + v)))];
 }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Axon.Graph.Reference.Ops;
 
-/// <summary>True where a string matches the whole pattern. .NET regex stands in for RE2, whose syntax it covers for common patterns.</summary>
+/// <summary>True where a string matches the whole pattern. .NET regex stands in for RE2, after rewriting the RE2 constructs it reads differently.</summary>
 [Op("RegexFullMatch")]
 internal sealed class RegexFullMatch : IReferenceOp
 {
@@ -16,7 +16,7 @@ internal sealed class RegexFullMatch : IReferenceOp
         Regex re;
         try
         {
-            re = new Regex(@"\A(?:" + ctx.String("pattern", "") + @")\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+            re = new Regex(@"\A(?:" + Re2Syntax.ToDotNet(ctx.String("pattern", "")) + @")\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
         }
         catch (ArgumentException e)
         {

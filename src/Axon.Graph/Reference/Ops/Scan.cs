@@ -84,6 +84,7 @@ internal sealed class Scan : IReferenceOp
         var lens = seqLens?.ToInt64s();
         var finalStates = new List<Tensor>[n];
         var scanOuts = new List<Tensor>[k];
+        var perBatch = new List<List<Tensor>>[k];
         for (int i = 0; i < n; i++)
         {
             finalStates[i] = [];
@@ -91,6 +92,7 @@ internal sealed class Scan : IReferenceOp
         for (int j = 0; j < k; j++)
         {
             scanOuts[j] = [];
+            perBatch[j] = [];
         }
         for (int b = 0; b < batch; b++)
         {
@@ -105,11 +107,19 @@ internal sealed class Scan : IReferenceOp
             }
             for (int j = 0; j < k; j++)
             {
-                // Steps past this batch entry's length are undefined by the spec; they are left zero.
-                var items = outs[j];
-                while (items.Count < maxLen && items.Count > 0)
+                perBatch[j].Add(outs[j]);
+            }
+        }
+        for (int j = 0; j < k; j++)
+        {
+            // Steps past a batch entry's length are undefined by the spec; they are left zero.
+            var template = perBatch[j].FirstOrDefault(l => l.Count > 0)?[0];
+            for (int b = 0; b < batch; b++)
+            {
+                var items = perBatch[j][b];
+                while (template is not null && items.Count < maxLen)
                 {
-                    items.Add(Tensor.Create(items[0].DType, items[0].Shape));
+                    items.Add(Tensor.Create(template.DType, template.Shape));
                 }
                 scanOuts[j].Add(ControlFlow.StackOutputs(ctx, items, body.Outputs[n + j]));
             }

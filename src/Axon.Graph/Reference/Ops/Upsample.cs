@@ -10,9 +10,24 @@ internal sealed class Upsample : IReferenceOp
     public IValue?[] Run(OpContext ctx)
     {
         var xt = ctx.Input(0);
-        var scales = ctx.HasInput(1)
-            ? ctx.Input(1).ToDoubles()
-            : (ctx.Floats("scales") ?? throw ctx.Error("scales are required")).Select(f => (double)f).ToArray();
+        double[] scales;
+        if (ctx.HasInput(1))
+        {
+            scales = ctx.Input(1).ToDoubles();
+        }
+        else if (ctx.Floats("scales") is { } fs)
+        {
+            scales = fs.Select(f => (double)f).ToArray();
+        }
+        else if (ctx.Node.HasAttr("height_scale") && ctx.Node.HasAttr("width_scale") && xt.Rank == 4)
+        {
+            // Upsample-1 (experimental) scaled only H and W of an NCHW input.
+            scales = [1, 1, ctx.Float("height_scale", 1f), ctx.Float("width_scale", 1f)];
+        }
+        else
+        {
+            throw ctx.Error("scales are required");
+        }
         string mode = ctx.String("mode", "nearest");
         return [Simple(ctx, xt, scales, mode == "bilinear" ? "linear" : mode)];
     }

@@ -1,0 +1,13 @@
+namespace Axon.Graph.Ops;
+
+/// <summary>Hardmax: same shape and type as the input, normalized along axis.</summary>
+[Schema("Hardmax")]
+internal sealed class Hardmax : UnarySchema
+{
+    private static readonly IReadOnlyDictionary<string, AttrKind> Attrs = new Dictionary<string, AttrKind> { ["axis"] = AttrKind.Int };
+
+    /// <summary>max, subtract, exp, sum and divide (or log): about five operations per element.</summary>
+    protected override long FlopsPerElement => 5;
+
+    public override IReadOnlyDictionary<string, AttrKind> Attributes => Attrs;
+}

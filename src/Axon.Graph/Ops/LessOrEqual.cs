@@ -1,0 +1,8 @@
+namespace Axon.Graph.Ops;
+
+/// <summary>LessOrEqual: broadcasting, answers bool.</summary>
+[Schema("LessOrEqual")]
+internal sealed class LessOrEqual : PredicateSchema
+{
+
+}

@@ -1,0 +1,7 @@
+namespace Axon.Graph.Ops;
+
+/// <summary>LpPool: the window rule.</summary>
+[Schema("LpPool")]
+internal sealed class LpPool : PoolSchema
+{
+}
