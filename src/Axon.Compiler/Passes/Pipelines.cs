@@ -22,6 +22,8 @@ public static class Pipelines
         {
             return steps;
         }
+        // Types first: no-op removal needs them (Cast to the same type, Reshape/Expand that keep the shape).
+        steps.Add(new InferShapes());
         steps.Add(Cleanup("cleanup"));
         if (optLevel == 1)
         {
