@@ -207,9 +207,9 @@ public sealed class FuseAttention : PassBase
             {
                 parts.AddRange(t.ToInt64s().Select(x => (long?)x));
             }
-            else if (ix.StaticShape(i) is [1] || ix.Producer(i, "Unsqueeze") is not null)
+            else if (KeepsDim(i, parts.Count, ix))
             {
-                parts.Add(null); // one dynamic dim (batch or sequence)
+                parts.Add(null); // batch or sequence, read from the input's own shape
             }
             else
             {
@@ -217,6 +217,21 @@ public sealed class FuseAttention : PassBase
             }
         }
         return parts.Count == length && parts.Take(length - 2).All(p => p is null or >= 0) ? [parts[^2], parts[^1]] : null;
+    }
+
+    /// <summary>
+    /// A dynamic piece at position <paramref name="at"/> is Unsqueeze(Gather(Shape(v), at)): the dim stays where it was
+    /// (batch stays batch, sequence stays sequence). Anything else could regroup rows, which attention must not assume.
+    /// </summary>
+    private static bool KeepsDim(string piece, int at, GraphIndex ix)
+    {
+        string v = piece;
+        if (ix.Producer(v, "Unsqueeze") is { } u)
+        {
+            v = u.Inputs[0];
+        }
+        return ix.Producer(v, "Gather") is { } g && g.GetInt("axis", 0) == 0 && ix.Scalar(g.Inputs[1]) == at
+            && ix.Producer(g.Inputs[0], "Shape") is { } sh && sh.GetInt("start", 0) == 0 && at < 2;
     }
 
     private static bool Perm(Node t, long[] perm) => t.GetInts("perm") is { } p && p.SequenceEqual(perm);
