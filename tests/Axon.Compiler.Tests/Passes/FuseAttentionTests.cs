@@ -82,6 +82,50 @@ public class FuseAttentionTests
         SameOutputs(m, r, inputs);
     }
 
+    /// <summary>The dynamic-shape export: reshape targets concatenated from the projection's own batch and sequence dims.</summary>
+    private static Model Dynamic(long secondIndex)
+    {
+        var m = Exported(true, true, false, true);
+        var g = m.Graph;
+        g.Initializers["ax0"] = Tensor.FromArray(new long[] { 0 });
+        g.Initializers["i0"] = Tensor.FromArray(new long[] { 0 }, Array.Empty<int>());
+        g.Initializers["i1"] = Tensor.FromArray(new long[] { secondIndex }, Array.Empty<int>());
+        g.Initializers["h"] = Tensor.FromArray(new long[] { H });
+        g.Initializers["d"] = Tensor.FromArray(new long[] { D });
+        foreach (var p in new[] { "q", "k", "v" })
+        {
+            int at = g.Nodes.FindIndex(n => n.Outputs[0] == p + "r");
+            g.Nodes.InsertRange(at,
+            [
+                N("Shape", [p + "p"], p + "shape"),
+                N("Gather", [p + "shape", "i0"], p + "b", Attr.Of("axis", 0L)),
+                N("Gather", [p + "shape", "i1"], p + "s", Attr.Of("axis", 0L)),
+                N("Unsqueeze", [p + "b", "ax0"], p + "bu"),
+                N("Unsqueeze", [p + "s", "ax0"], p + "su"),
+                N("Concat", [p + "bu", p + "su", "h", "d"], p + "split", Attr.Of("axis", 0L)),
+            ]);
+            g.Nodes[at + 6] = N("Reshape", [p + "p", p + "split"], p + "r");
+        }
+        return m;
+    }
+
+    [Fact]
+    public void FusesDynamicShapeExport()
+    {
+        var m = Dynamic(1);
+        var r = Apply(new DeadCodeElimination(), Apply(new FuseAttention(), m));
+        Assert.Equal(["axon:Attention"], Ops(r));
+        SameOutputs(m, r);
+    }
+
+    [Fact]
+    public void DynamicShapeThatRegroupsRowsIsNotFused()
+    {
+        // [B, B, H, D] from a [B, S, E] projection only works when B == S; attention must not assume it.
+        var m = Dynamic(0);
+        Assert.Same(m, Apply(new FuseAttention(), m));
+    }
+
     [Fact]
     public void SoftmaxOverAnotherAxisIsNotAttention()
     {
