@@ -37,6 +37,7 @@ public static partial class OnnxModel
                     {
                         throw new AxonInputException($"the external data file '{location}' cannot be the model file itself", "AXON207");
                     }
+                    Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
                     writer = new ExternalDataWriter(dataPath, location.Replace(Path.DirectorySeparatorChar, '/'), threshold);
                 }
                 var bytes = Serialize(ModelExporter.ToProto(model, writer));

@@ -18,13 +18,34 @@ public static partial class OnnxModel
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadBounded(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
         }
         return Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <summary>
+    /// Reads exactly the file's stated length: unlike <see cref="File.ReadAllBytes"/> it never reads an endless device
+    /// (<c>/dev/zero</c>, a link to one) until memory runs out.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (!fs.CanSeek)
+        {
+            throw new IOException("not a regular file");
+        }
+        long length = fs.Length;
+        if (length > Array.MaxLength)
+        {
+            throw new IOException($"{length} bytes exceeds protobuf's 2 GiB limit; large models keep their weights in external data");
+        }
+        var bytes = new byte[length];
+        fs.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>Loads a serialized <c>ModelProto</c>; <paramref name="baseDir"/> enables external data.</summary>

@@ -29,11 +29,17 @@ public sealed class PlanExecutor : IDisposable
             _fixed[i] = s.Kind switch
             {
                 SlotKind.Constant => s.Constant,
-                SlotKind.Planned => Tensor.View(_arena!, s.Offset, s.DType, s.Shape!),
+                SlotKind.Planned => _arena is null ? Tensor.Create(s.DType, s.Shape!) : Tensor.View(_arena, s.Offset, s.DType, s.Shape!),
                 _ => null,
             };
         }
-        _reference = new ReferenceExecutor(new Axon.Graph.Model(plan.Graph));
+        var model = new Axon.Graph.Model(plan.Graph);
+        model.OpsetImports.Clear();
+        foreach (var kv in plan.OpsetImports)
+        {
+            model.OpsetImports[kv.Key] = kv.Value;
+        }
+        _reference = new ReferenceExecutor(model);
     }
 
     public ExecutionPlan Plan => _plan;
@@ -85,7 +91,16 @@ public sealed class PlanExecutor : IDisposable
             {
                 args[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] : null;
             }
-            var results = _reference.RunNode(step.Node, step.Opset, args);
+            Dictionary<string, IValue?>? outer = null;
+            if (step.Captures.Length > 0)
+            {
+                outer = new Dictionary<string, IValue?>(StringComparer.Ordinal);
+                foreach (var (name, slot) in step.Captures)
+                {
+                    outer[name] = values[slot];
+                }
+            }
+            var results = _reference.RunNode(step.Node, step.Opset, args, outer);
             for (int k = 0; k < step.Outputs.Length; k++)
             {
                 if (step.Outputs[k] >= 0)

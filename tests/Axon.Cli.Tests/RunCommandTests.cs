@@ -23,6 +23,26 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void OutputNamesAreSanitizedIntoFileNames()
+    {
+        // Relu with an output name that would escape the folder if used as a path.
+        var g = new Axon.Graph.Graph { Name = "relu" };
+        g.Inputs.Add(new Axon.Graph.ValueInfo("x", Axon.Graph.TypeInfo.Tensor(DType.Float32, 3)));
+        g.Outputs.Add(new Axon.Graph.ValueInfo("../head/out:0", Axon.Graph.TypeInfo.Tensor(DType.Float32, 3)));
+        g.Nodes.Add(new Axon.Graph.Node("Relu", ["x"], ["../head/out:0"]));
+        var model = new Axon.Graph.Model(g) { IrVersion = 9 };
+        model.OpsetImports[""] = 17;
+        using var dir = new TempDir();
+        Axon.Onnx.OnnxModel.Save(model, dir.File("relu.onnx"));
+        Npy.Write(dir.File("x.npy"), Tensor.FromArray(new[] { -1f, 0f, 2.5f }));
+        var (code, stdout, stderr) = CliHarness.Run("run", dir.File("relu.onnx"), "-i", $"x={dir.File("x.npy")}", "-o", dir.File("out"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("../head/out:0: float [3] [0, 0, 2.5]", stdout);
+        Assert.Equal(["_head_out_0.npy"], Directory.GetFiles(dir.File("out")).Select(Path.GetFileName));
+        Assert.Equal([0f, 0f, 2.5f], Npy.Read(Path.Combine(dir.File("out"), "_head_out_0.npy")).ToArray<float>());
+    }
+
+    [Fact]
     public void AcceptsOnnxTestDataProtobufInputs()
     {
         string data = Path.Combine(Path.GetDirectoryName(AddModel)!, "test_data_set_0");

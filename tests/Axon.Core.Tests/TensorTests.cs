@@ -120,7 +120,9 @@ public class TensorTests
         Assert.Equal((Half)0.1, Tensor.FromDoubles(DType.Float16, [0.1], 1).ToArray<Half>()[0]);
         Assert.Equal((ushort)0x3F80, Tensor.FromDoubles(DType.BFloat16, [1.0 + 1.0 / 256], 1).ToArray<BFloat16>()[0].Bits);
         Assert.Equal([448.0], Tensor.FromDoubles(DType.Float8E4M3FN, [1000], 1).ToDoubles());
-        Assert.Equal([7.0, -8.0], Tensor.FromDoubles(DType.Int4, [9, -20], 2).ToDoubles());
+        // 4-bit integers keep the low four bits, as ONNX Cast does: 9 = 0b1001 -> -7, -20 = ...1100 -> -4.
+        Assert.Equal([-7.0, -4.0], Tensor.FromDoubles(DType.Int4, [9, -20], 2).ToDoubles());
+        Assert.Equal([9.0, 12.0], Tensor.FromDoubles(DType.UInt4, [25, -20], 2).ToDoubles());
     }
 
     [Fact]

@@ -60,6 +60,19 @@ public sealed class ElementwiseTests
     }
 
     [Fact]
+    public void TanhIsRelativelyAccurateNearZero()
+    {
+        var x = Enumerable.Range(1, 64).Select(i => i * 1e-3f * (i % 2 == 0 ? 1 : -1)).ToArray();
+        var y = new float[x.Length];
+        Unary.Apply(new TanhOp(), x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double e = Math.Tanh(x[i]);
+            Assert.True(Math.Abs(y[i] - e) <= 1e-6 * Math.Abs(e), $"tanh({x[i]}) = {y[i]}, expected {e}");
+        }
+    }
+
+    [Fact]
     public void ReluKeepsNaN() => Assert.True(float.IsNaN(new ReluOp().Invoke(float.NaN)));
 
     [Theory]

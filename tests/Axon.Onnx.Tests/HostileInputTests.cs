@@ -80,7 +80,7 @@ public class HostileInputTests
         int at = bytes.AsSpan().IndexOf("relu"u8);
         bytes[at] = 0xC3;
         bytes[at + 1] = 0x28;
-        LoadFails(bytes);
+        Assert.Contains("UTF-8", LoadFails(bytes).Message);
     }
 
     [Fact]
@@ -358,4 +358,21 @@ public class HostileInputTests
         Assert.Contains("relu", e.Message);
         Assert.Contains("odd", e.Message);
     }
+
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("/dev/null")]
+    [InlineData("/nonexistent/model.onnx")]
+    [InlineData("/tmp")]
+    public void UnreadableOrEndlessModelPathsAreModelErrors(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        Assert.ThrowsAny<AxonModelException>(() => OnnxModel.Load(path));
+    }
+
+    [Fact]
+    public void ValidatorAcceptsAHandBuiltModelWithSubgraphsAndFunctions() => Validation.ModelValidator.Validate(RoundTripTests.RichModel());
 }

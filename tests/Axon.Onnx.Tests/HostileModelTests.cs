@@ -50,8 +50,33 @@ public class HostileModelTests
             Model model;
             try
             {
-                model = await Task.Run(() => OnnxModel.Load(bytes, Path.GetDirectoryName(path))).WaitAsync(LoadTimeout);
-                loaded++;
+                long allocated = 0;
+                var task = Task.Run(() =>
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    try
+                    {
+                        return OnnxModel.Load(bytes, Path.GetDirectoryName(path));
+                    }
+                    finally
+                    {
+                        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    }
+                });
+                try
+                {
+                    model = await task.WaitAsync(LoadTimeout);
+                    loaded++;
+                }
+                finally
+                {
+                    // Loading may expand data (typed fields widen, sparse tensors densify) but never without bound.
+                    long budget = (16L << 20) + 64L * bytes.Length;
+                    if (task.IsCompleted && allocated > budget)
+                    {
+                        failures.Add($"{test} [{what}]: load allocated {allocated} bytes for a {bytes.Length}-byte model");
+                    }
+                }
             }
             catch (TimeoutException)
             {

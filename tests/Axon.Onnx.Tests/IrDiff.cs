@@ -70,6 +70,7 @@ internal static class IrDiff
         return Cmp(at + ".name", a.Name, b.Name)
             ?? Cmp(at + ".kind", a.Kind, b.Kind)
             ?? Cmp(at + ".ref_attr_name", a.RefAttrName, b.RefAttrName)
+            ?? Cmp(at + ".doc_string", a.DocString, b.DocString)
             ?? Cmp(at + ".i", a.I, b.I)
             ?? Cmp(at + ".f(bits)", BitConverter.SingleToInt32Bits(a.F), BitConverter.SingleToInt32Bits(b.F))
             ?? Seq(at + ".s", a.S, b.S)

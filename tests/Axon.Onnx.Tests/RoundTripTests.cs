@@ -71,6 +71,25 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void ExternalDataMayLiveInASubfolder()
+    {
+        using var tmp = new TestData.TempDir();
+        var model = RichModel();
+        model.Graph.Initializers["big"] = Tensor.Create(DType.Int64, 64);
+        string path = tmp.File("m.onnx");
+        OnnxModel.Save(model, path, new SaveOptions { ExternalDataThreshold = 256, ExternalDataFile = "weights/w.bin" });
+        Assert.True(File.Exists(tmp.File("weights/w.bin")));
+        IrDiff.AssertEqual(model, OnnxModel.Load(path));
+    }
+
+    [Fact]
+    public void SaveIntoAMissingFolderIsAnInputError()
+    {
+        using var tmp = new TestData.TempDir();
+        Assert.Throws<AxonInputException>(() => OnnxModel.Save(RichModel(), tmp.File("no/such/dir/m.onnx")));
+    }
+
+    [Fact]
     public void SaveWithoutOptionsKeepsEverythingInline()
     {
         using var tmp = new TestData.TempDir();
@@ -118,7 +137,7 @@ public class RoundTripTests
             .SetAttr(new Attr("gs", AttrKind.Graphs) { Graphs = [then] })
             .SetAttr(new Attr("tp", AttrKind.TypeProto) { Type = TypeInfo.Tensor(DType.BFloat16, 2, 2) })
             .SetAttr(new Attr("tps", AttrKind.TypeProtos) { Types = [TypeInfo.Sequence(TypeInfo.Tensor(DType.Int8)), TypeInfo.Unknown] })
-            .SetAttr(new Attr("bytes", AttrKind.String) { S = [0xff, 0x00, 0x80] });
+            .SetAttr(new Attr("bytes", AttrKind.String) { S = [0xff, 0x00, 0x80], DocString = "raw bytes" });
         g.Nodes.Add(k);
         g.Outputs.Add(new ValueInfo("z", TypeInfo.Tensor(DType.Float32, 3)));
 

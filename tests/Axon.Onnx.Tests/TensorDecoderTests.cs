@@ -127,6 +127,25 @@ public class TensorDecoderTests
     }
 
     [Fact]
+    public void TwoBitTypesPackFourPerByteLowBitsFirst()
+    {
+        // Int2 elements 1, -2, -1, 0, 1 pack as 0b00_11_10_01 = 0x39, then 0x01.
+        var raw = Proto(DType.Int2, 5);
+        raw.RawData = ByteString.CopyFrom(0x39, 0x01);
+        var x = Decode(raw);
+        Assert.Equal(new long[] { 1, -2, -1, 0, 1 }, x.ToInt64s());
+        Assert.Equal(new byte[] { 0x39, 0x01 }, TensorDecoder.Encode(x, "T").RawData.ToByteArray());
+
+        var u = Proto(DType.UInt2, 4);
+        u.Int32Data.Add(0xE4); // 0, 1, 2, 3
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, Decode(u).ToInt64s());
+
+        var short1 = Proto(DType.UInt2, 5);
+        short1.RawData = ByteString.CopyFrom(0xE4);
+        Assert.ThrowsAny<AxonModelException>(() => Decode(short1));
+    }
+
+    [Fact]
     public void StringsComeFromStringData()
     {
         var p = Proto(DType.String, 3);

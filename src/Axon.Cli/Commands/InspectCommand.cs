@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
-using Axon.Cli.Inspection;
 using Axon.Cli.Rendering;
 using Axon.Graph;
+using Axon.Graph.Analysis;
 using Axon.Onnx;
 
 namespace Axon.Cli.Commands;
@@ -44,17 +44,37 @@ internal static class InspectCommand
         var all = AllNodes(g).ToList();
         int nested = all.Count - g.Nodes.Count;
         o.WriteLine($"nodes:        {g.Nodes.Count}{(nested > 0 ? $" (+{nested} inside subgraphs)" : "")}");
-        var flops = FlopsEstimator.Estimate(m);
-        o.WriteLine(flops.Flops is double f
-            ? $"flops:        {ValueFormat.Si(f, "FLOPs")} per inference ({f:N0}; {flops.Note})"
-            : $"flops:        unknown ({flops.Note})");
+        var cost = CostModel.Estimate(m);
+        o.WriteLine($"flops:        {PerInference(cost.Flops, "FLOPs")}");
+        o.WriteLine($"memory:       {PerInference(cost.Bytes, "B")} (bytes read and written)");
+        var flopsByOp = cost.ByOp().ToDictionary(x => x.Op, x => x.Flops, StringComparer.Ordinal);
         o.WriteLine("ops:");
         foreach (var grp in all.GroupBy(n => n.Domain.Length > 0 ? $"{n.Domain}:{n.OpType}" : n.OpType)
                      .OrderByDescending(x => x.Count()).ThenBy(x => x.Key, StringComparer.Ordinal))
         {
-            o.WriteLine($"  {grp.Key,-28} {grp.Count(),6}");
+            // Costs cover the main graph only (a subgraph's trip count is not static).
+            string f = flopsByOp.TryGetValue(grp.First().OpType, out var e) && grp.First().Domain.Length == 0 ? Amount(e, "FLOPs") : "";
+            o.WriteLine($"  {grp.Key,-28} {grp.Count(),6}  {f}".TrimEnd());
         }
         return CliHost.Ok;
+    }
+
+    private static string PerInference(SymExpr e, string unit) =>
+        e.IsUnknown ? "unknown (some shapes could not be inferred)" : Amount(e, unit) + " per inference";
+
+    /// <summary><c>1.2 GFLOPs (1,234,567,890)</c>, a symbolic expression (<c>2*batch*1024</c>), or <c>unknown</c>.</summary>
+    private static string Amount(SymExpr e, string unit)
+    {
+        if (e.IsUnknown)
+        {
+            return "unknown";
+        }
+        if (e.ConstValue is long c)
+        {
+            string text = unit == "B" ? ValueFormat.Bytes(c) : ValueFormat.Si(c, unit);
+            return c < 1000 ? text : $"{text} ({c:N0})";
+        }
+        return $"{e} {unit} (symbolic)";
     }
 
     private static void WriteValues(TextWriter o, IReadOnlyList<ValueInfo> values)

@@ -34,6 +34,9 @@ public sealed record Slot(string Name, SlotKind Kind, DType DType, int[]? Shape)
 /// <summary>One node to run: a fast kernel, or the reference op as fallback (or nothing for an alias).</summary>
 public sealed record PlanStep(Node Node, long Opset, INodeKernel? Kernel, IReferenceOp? Reference, int[] Inputs, int[] Outputs)
 {
+    /// <summary>Outer-scope values the node's subgraphs read, by name and slot.</summary>
+    public (string Name, int Slot)[] Captures { get; init; } = [];
+
     public string KernelName => Kernel?.Name ?? (Reference is not null ? "reference" : "alias");
 }
 

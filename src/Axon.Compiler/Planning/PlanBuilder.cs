@@ -100,7 +100,9 @@ public static class PlanBuilder
                     : new Slot(name, SlotKind.Dynamic, t?.ElemType ?? DType.Undefined, t is { Kind: TypeKind.Tensor } && t.Shape.IsStatic ? t.Shape.ToInts() : null)
                     { IsGraphOutput = outputs.Contains(name) });
             }
-            steps.Add(new PlanStep(node, opset, kernel, reference, inIdx, outIdx));
+            var captures = node.Subgraphs().SelectMany(Axon.Graph.Graph.OuterReads).Distinct()
+                .Where(slotOf.ContainsKey).Select(n => (n, slotOf[n])).ToArray();
+            steps.Add(new PlanStep(node, opset, kernel, reference, inIdx, outIdx) { Captures = captures });
         }
 
         var outputSlots = g.Outputs.Select(o => slotOf.TryGetValue(o.Name, out int s) ? s
@@ -146,7 +148,7 @@ public static class PlanBuilder
                     last[o] = i;
                 }
             }
-            foreach (int inp in steps[i].Inputs)
+            foreach (int inp in steps[i].Inputs.Concat(steps[i].Captures.Select(c => c.Slot)))
             {
                 if (inp >= 0 && slots[Root(inp)].Kind == SlotKind.Planned)
                 {

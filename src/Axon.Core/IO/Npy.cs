@@ -106,7 +106,13 @@ public static class Npy
         Tensor t = elem.DType == DType.String
             ? ReadStrings(s, elem, count, (int)dataBytes, storedShape, where)
             : ReadNumeric(s, elem, (int)dataBytes, storedShape, where);
-        return header.FortranOrder && t.Rank > 1 ? ReverseAxes(t) : t;
+        if (!header.FortranOrder || t.Rank < 2)
+        {
+            return t;
+        }
+        var rowMajor = ReverseAxes(t);
+        t.Buffer?.Dispose(); // the column-major copy is private to this call: hand its block back to the pool
+        return rowMajor;
     }
 
     private static Tensor ReadNumeric(Stream s, NpyDType elem, int dataBytes, int[] shape, string where)

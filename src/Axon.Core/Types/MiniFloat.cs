@@ -81,8 +81,9 @@ public sealed class MiniFloat
     /// <summary>
     /// Round-to-nearest-even encode, rounding once from the double. With <paramref name="saturate"/>, out-of-range values
     /// (and infinities) clamp to the largest finite value, as ONNX Cast's default; without it they become Inf where the
-    /// format has one, else NaN (keeping the sign where the format has a signed NaN: -Inf to E4M3FN is 0xFF, per Cast's table).
-    /// A format without NaN (float4e2m1) encodes NaN as the otherwise unused negative zero 0b1000, as the ONNX test data does.
+    /// format has one, else NaN, following Cast's table: -Inf to E4M3FN is -NaN (0xFF), overflow is NaN (0x7F). NaN inputs
+    /// give the positive NaN whatever their sign bit (.NET's own NaN constants have it set). A format without NaN
+    /// (float4e2m1) encodes NaN as the otherwise unused negative zero 0b1000, as the ONNX test data does.
     /// </summary>
     public int Encode(double x, bool saturate = true)
     {
@@ -90,12 +91,12 @@ public sealed class MiniFloat
         int sign = double.IsNegative(x) ? signBit : 0;
         if (double.IsNaN(x))
         {
-            return HasNaN ? (Fnuz ? NaNBits : sign | NaNBits) : signBit;
+            return HasNaN ? NaNBits : signBit;
         }
         double a = Math.Abs(x);
         if (double.IsInfinity(a))
         {
-            return Overflow(sign, saturate);
+            return !saturate && HasNaN && !HasInf && !Fnuz ? sign | NaNBits : Overflow(sign, saturate);
         }
         if (a == 0)
         {
@@ -149,7 +150,7 @@ public sealed class MiniFloat
         {
             return sign | InfBits();
         }
-        return Fnuz ? NaNBits : sign | NaNBits;
+        return NaNBits;
     }
 
     private int InfBits() => ((1 << ExpBits) - 1) << MantBits;

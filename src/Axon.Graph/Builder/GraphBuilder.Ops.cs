@@ -19,9 +19,9 @@ public sealed partial class GraphBuilder
         {
             return Node("Gelu", [x]);
         }
-        var half = Constant(Fresh("gelu_half"), Tensor.Scalar(0.5f));
-        var one = Constant(Fresh("gelu_one"), Tensor.Scalar(1f));
-        var invSqrt2 = Constant(Fresh("gelu_rsqrt2"), Tensor.Scalar((float)(1 / Math.Sqrt(2))));
+        var half = AnonymousConstant("gelu_half", Tensor.Scalar(0.5f));
+        var one = AnonymousConstant("gelu_one", Tensor.Scalar(1f));
+        var invSqrt2 = AnonymousConstant("gelu_rsqrt2", Tensor.Scalar((float)(1 / Math.Sqrt(2))));
         var erf = Node("Erf", [Mul(x, invSqrt2)]);
         return Mul(Mul(x, half), Add(erf, one));
     }
@@ -99,7 +99,7 @@ public sealed partial class GraphBuilder
     public Value Flatten(Value x, long axis = 1) => Node("Flatten", [x], Attr.Of("axis", axis));
 
     /// <summary>Reshape to a constant shape (0 copies a dim, -1 is inferred).</summary>
-    public Value Reshape(Value x, params long[] shape) => Node("Reshape", [x, Int64s(Fresh("shape"), shape)]);
+    public Value Reshape(Value x, params long[] shape) => Node("Reshape", [x, AnonymousConstant("shape", Tensor.FromArray(shape))]);
 
     public Value Transpose(Value x, params long[] perm) => perm.Length == 0 ? Node("Transpose", [x]) : Node("Transpose", [x], Attr.Of("perm", perm));
 

@@ -70,6 +70,14 @@ public sealed partial class GraphBuilder
         return new Value(name);
     }
 
+    /// <summary>A constant under a generated name (shape vectors, scalars inside helper expansions).</summary>
+    private Value AnonymousConstant(string prefix, Tensor t)
+    {
+        string name = Fresh(prefix);
+        _g.Initializers[name] = t;
+        return new Value(name);
+    }
+
     public Value Zeros(string name, int[] shape, DType dtype = DType.Float32) => Constant(name, Tensor.Create(dtype, shape));
 
     public Value Ones(string name, int[] shape, DType dtype = DType.Float32) =>

@@ -61,12 +61,23 @@ public sealed class ReferenceExecutor
         return g.Outputs.Select((o, i) => new KeyValuePair<string, IValue?>(o.Name, outs[i])).ToList();
     }
 
-    /// <summary>Runs one node on given inputs (the fallback path of compiled plans). Subgraphs see no outer scope.</summary>
-    public IValue?[] RunNode(Node node, long opset, IValue?[] inputs)
+    /// <summary>
+    /// Runs one node on given inputs (the fallback path of compiled plans). <paramref name="outer"/> supplies the
+    /// enclosing values its subgraphs read (If/Loop/Scan bodies capture names from the graph around them).
+    /// </summary>
+    public IValue?[] RunNode(Node node, long opset, IValue?[] inputs, IReadOnlyDictionary<string, IValue?>? outer = null)
     {
         var op = OpRegistry.Find(node.Domain, node.OpType)
             ?? throw new AxonUnsupportedException($"{node}: operator {node.OpType} is not supported by the reference executor");
-        return Invoke(op, new OpContext(this, new Scope(null), node, opset, inputs));
+        var scope = new Scope(null);
+        if (outer is not null)
+        {
+            foreach (var kv in outer)
+            {
+                scope.Set(kv.Key, kv.Value);
+            }
+        }
+        return Invoke(op, new OpContext(this, scope, node, opset, inputs));
     }
 
     private static IValue?[] Invoke(IReferenceOp op, OpContext ctx)

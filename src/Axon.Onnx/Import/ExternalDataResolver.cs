@@ -82,6 +82,10 @@ internal sealed class ExternalDataResolver
         {
             throw new AxonUnsupportedException($"{label}: external data of {length} bytes exceeds the largest supported tensor");
         }
+        if (length == 0)
+        {
+            return [];
+        }
         try
         {
             var buf = new byte[length];

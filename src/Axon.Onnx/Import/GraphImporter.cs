@@ -99,25 +99,27 @@ internal sealed class GraphImporter
         string label = $"{where}";
         return kind switch
         {
-            AttrKind.Float => new Attr(ap.Name, kind) { F = ap.F, RefAttrName = Ref(ap) },
-            AttrKind.Int => new Attr(ap.Name, kind) { I = ap.I, RefAttrName = Ref(ap) },
-            AttrKind.String => new Attr(ap.Name, kind) { S = ap.S.ToByteArray(), RefAttrName = Ref(ap) },
-            AttrKind.Tensor => new Attr(ap.Name, kind) { T = ap.T is null ? null : TensorDecoder.Decode(ap.T, _external, label), RefAttrName = Ref(ap) },
-            AttrKind.SparseTensor => new Attr(ap.Name, AttrKind.Tensor) { T = ap.SparseTensor is null ? null : Densify(ap.SparseTensor), RefAttrName = Ref(ap) },
-            AttrKind.Graph => new Attr(ap.Name, kind) { G = ap.G is null ? null : ImportGraph(ap.G, depth + 1), RefAttrName = Ref(ap) },
-            AttrKind.Floats => new Attr(ap.Name, kind) { Floats = ap.Floats.ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.Ints => new Attr(ap.Name, kind) { Ints = ap.Ints.ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.Strings => new Attr(ap.Name, kind) { Strings = ap.Strings.Select(s => s.ToByteArray()).ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.Tensors => new Attr(ap.Name, kind) { Tensors = ap.Tensors.Select(t => TensorDecoder.Decode(t, _external, label)).ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.Graphs => new Attr(ap.Name, kind) { Graphs = ap.Graphs.Select(x => ImportGraph(x, depth + 1)).ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.TypeProto => new Attr(ap.Name, kind) { Type = ap.Tp is null ? null : ImportType(ap.Tp, 0), RefAttrName = Ref(ap) },
-            AttrKind.TypeProtos => new Attr(ap.Name, kind) { Types = ap.TypeProtos.Select(t => ImportType(t, 0)).ToArray(), RefAttrName = Ref(ap) },
-            AttrKind.SparseTensors => new Attr(ap.Name, AttrKind.Tensors) { Tensors = ap.SparseTensors.Select(Densify).ToArray(), RefAttrName = Ref(ap) },
+            AttrKind.Float => new Attr(ap.Name, kind) { F = ap.F, RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Int => new Attr(ap.Name, kind) { I = ap.I, RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.String => new Attr(ap.Name, kind) { S = ap.S.ToByteArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Tensor => new Attr(ap.Name, kind) { T = ap.T is null ? null : TensorDecoder.Decode(ap.T, _external, label), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.SparseTensor => new Attr(ap.Name, AttrKind.Tensor) { T = ap.SparseTensor is null ? null : Densify(ap.SparseTensor), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Graph => new Attr(ap.Name, kind) { G = ap.G is null ? null : ImportGraph(ap.G, depth + 1), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Floats => new Attr(ap.Name, kind) { Floats = ap.Floats.ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Ints => new Attr(ap.Name, kind) { Ints = ap.Ints.ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Strings => new Attr(ap.Name, kind) { Strings = ap.Strings.Select(s => s.ToByteArray()).ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Tensors => new Attr(ap.Name, kind) { Tensors = ap.Tensors.Select(t => TensorDecoder.Decode(t, _external, label)).ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.Graphs => new Attr(ap.Name, kind) { Graphs = ap.Graphs.Select(x => ImportGraph(x, depth + 1)).ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.TypeProto => new Attr(ap.Name, kind) { Type = ap.Tp is null ? null : ImportType(ap.Tp, 0), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.TypeProtos => new Attr(ap.Name, kind) { Types = ap.TypeProtos.Select(t => ImportType(t, 0)).ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
+            AttrKind.SparseTensors => new Attr(ap.Name, AttrKind.Tensors) { Tensors = ap.SparseTensors.Select(Densify).ToArray(), RefAttrName = Ref(ap), DocString = Doc(ap) },
             _ => throw new AxonModelException($"{where} has unknown type {(int)ap.Type}", "AXON153"),
         };
     }
 
     private static string? Ref(AttributeProto ap) => ap.RefAttrName.Length > 0 ? ap.RefAttrName : null;
+
+    private static string? Doc(AttributeProto ap) => ap.DocString.Length > 0 ? ap.DocString : null;
 
     private static AttrKind InferKind(AttributeProto ap)
     {

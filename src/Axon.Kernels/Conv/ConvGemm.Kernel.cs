@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Axon.Kernels.Conv;
+
+internal static unsafe partial class ConvGemm
+{
+    /// <summary>
+    /// 6×16 tile: six output channels (A panel [k][6], broadcast) × sixteen output pixels (B rows of 16, row stride
+    /// <paramref name="ldb"/>, so the pointwise path can read the input planes in place). <paramref name="accumulate"/>
+    /// adds to C (later depth blocks); partial tiles go through a stack tile so the kernel never writes past C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        if (Avx2Path)
+        {
+            if (mr == MR && nr == NR)
+            {
+                Kernel6x16(kc, a, b, ldb, c, ldc, accumulate);
+                return;
+            }
+            float* tmp = stackalloc float[MR * NR];
+            Kernel6x16(kc, a, b, ldb, tmp, NR, false);
+            Merge(tmp, c, ldc, mr, nr, accumulate);
+            return;
+        }
+        KernelScalar(kc, a, b, ldb, c, ldc, mr, nr, accumulate);
+    }
+
+    private static void Merge(float* tmp, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            float* dst = c + (long)r * ldc;
+            float* src = tmp + r * NR;
+            for (int j = 0; j < nr; j++)
+            {
+                dst[j] = accumulate ? dst[j] + src[j] : src[j];
+            }
+        }
+    }
+
+    private static void KernelScalar(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
+    {
+        float* acc = stackalloc float[MR * NR];
+        new Span<float>(acc, MR * NR).Clear();
+        for (int kk = 0; kk < kc; kk++)
+        {
+            float* ak = a + kk * MR;
+            float* bk = b + (long)kk * ldb;
+            for (int r = 0; r < mr; r++)
+            {
+                float av = ak[r];
+                float* row = acc + r * NR;
+                for (int j = 0; j < nr; j++)
+                {
+                    row[j] += av * bk[j];
+                }
+            }
+        }
+        Merge(acc, c, ldc, mr, nr, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int kk = 0; kk < kc; kk++)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            var a0 = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            var a1 = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            var a2 = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            var a3 = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            var a4 = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            var a5 = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            a += MR;
+            b += ldb;
+        }
+        Store(c, accumulate, c00, c01);
+        Store(c + ldc, accumulate, c10, c11);
+        Store(c + 2 * ldc, accumulate, c20, c21);
+        Store(c + 3 * ldc, accumulate, c30, c31);
+        Store(c + 4 * ldc, accumulate, c40, c41);
+        Store(c + 5 * ldc, accumulate, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, bool accumulate, Vector256<float> lo, Vector256<float> hi)
+    {
+        if (accumulate)
+        {
+            lo = Avx.Add(lo, Avx.LoadVector256(c));
+            hi = Avx.Add(hi, Avx.LoadVector256(c + 8));
+        }
+        Avx.Store(c, lo);
+        Avx.Store(c + 8, hi);
+    }
+}
