@@ -32,6 +32,9 @@ public sealed class PassContext
 
     public long Opset(string domain = "") => OpsetImports.TryGetValue(domain, out long v) ? v : 0;
 
+    /// <summary>The node a pass is looking at; passes set it so a failure can name the node (see PassManager).</summary>
+    public Node? CurrentNode { get; set; }
+
     public void Count(string pass, string what, int n = 1)
     {
         if (!Stats.TryGetValue(pass, out var d))

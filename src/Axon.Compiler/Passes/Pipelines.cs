@@ -1,0 +1,55 @@
+namespace Axon.Compiler.Passes;
+
+/// <summary>
+/// The passes run at each <c>-O</c> level - the one place that decides pass order. Comments mark where order matters.
+/// </summary>
+public static class Pipelines
+{
+    /// <summary>Cleanup to a fixed point: each pass can expose work for the others (folding makes Reshape shapes constant
+    /// for no-op removal; CSE merges the duplicates folding leaves; everything leaves dead nodes).</summary>
+    private static FixedPointGroup Cleanup(string name) => new(name,
+    [
+        new ConstantFolding(),
+        new RemoveNoOps(),
+        new CommonSubexpressionElimination(),
+        new DeadCodeElimination(),
+    ], MaxIterations: 10);
+
+    public static IReadOnlyList<PassStep> Steps(int optLevel)
+    {
+        var steps = new List<PassStep>();
+        if (optLevel <= 0)
+        {
+            return steps;
+        }
+        // Types first: no-op removal needs them (Cast to the same type, Reshape/Expand that keep the shape).
+        steps.Add(new InferShapes());
+        steps.Add(Cleanup("cleanup"));
+        if (optLevel == 1)
+        {
+            return steps;
+        }
+        // BN folding first: it needs the bare Conv, before any epilogue turns it into FusedConv.
+        steps.Add(new FoldConvBatchNorm());
+        // Pattern fusions of decomposed subgraphs come before the epilogue fusions: attention must still see its Q/K/V
+        // MatMul+Add projections (bias fusion would hide them), and GELU/SiLU must become single nodes before activation
+        // fusion can pull them into a matrix product.
+        steps.Add(new FuseLayerNorm());
+        steps.Add(new FuseGelu());
+        steps.Add(new FuseSilu());
+        steps.Add(new FuseAttention());
+        // The fused attention leaves the exporter's shape arithmetic dead.
+        steps.Add(new DeadCodeElimination());
+        // Epilogue order mirrors the fused op's semantics act(op + bias + Z): bias, then residual, then activation.
+        steps.Add(new FuseBias());
+        steps.Add(new FuseResidualAdd());
+        steps.Add(new FuseActivation());
+        steps.Add(new DeadCodeElimination());
+        // -O3: elementwise-chain fusion and layout selection are not implemented yet; -O3 runs the -O2 pipeline.
+        return steps;
+    }
+
+    public static PassManager For(int optLevel) => new(Steps(optLevel));
+
+    public static PassManager For(CompileOptions options) => For(options.OptLevel);
+}

