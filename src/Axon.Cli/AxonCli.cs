@@ -31,6 +31,7 @@ public static class AxonCli
         root.Subcommands.Add(RunCommand.Create(io));
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(ConformanceCommand.Create(io));
+        root.Subcommands.Add(CompileCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 

@@ -12,7 +12,7 @@ internal static class RunCommand
 {
     public static Command Create(CliIO io)
     {
-        var model = new Argument<string>("model") { Description = "the .onnx model file" };
+        var model = new Argument<string>("model") { Description = "the .onnx model (run by the reference executor) or a compiled .axon artifact (run on the compiled path)" };
         var inputs = new Option<string[]>("--input", "-i")
         {
             Description = "a model input as NAME=FILE.npy, or NAME=FILE.pb for a serialized ONNX TensorProto (repeat for each input)",
@@ -25,12 +25,40 @@ internal static class RunCommand
         return cmd;
     }
 
+    private static bool IsArtifact(string path)
+    {
+        try
+        {
+            using var f = File.OpenRead(path);
+            var head = new byte[8];
+            return f.Read(head) == 8 && Compiler.Artifact.AxonFile.LooksLikeArtifact(head);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static int Run(CliIO io, string modelPath, string[] inputArgs, string? outDir)
     {
         var assignments = InputBinder.ParseAssignments(inputArgs);
-        var model = OnnxModel.Load(modelPath);
-        var feeds = InputBinder.Bind(model.Graph, assignments);
-        var outputs = new ReferenceExecutor(model).Run(feeds);
+        IReadOnlyList<KeyValuePair<string, IValue?>> outputs;
+        if (IsArtifact(modelPath))
+        {
+            // A compiled artifact runs on the compiled path: planned arena, fast kernels, reference fallback.
+            var compiled = Compiler.Artifact.AxonFile.Load(modelPath);
+            var model = Compiler.Compiler.ToModel(compiled);
+            var feeds = InputBinder.Bind(model.Graph, assignments);
+            using var session = new Runtime.InferenceSession(model);
+            outputs = session.Run(feeds.ToDictionary(kv => kv.Key, kv => kv.Value as Tensor
+                ?? throw new AxonInputException($"input '{kv.Key}' must be a tensor for a compiled model", "AXON208")));
+        }
+        else
+        {
+            var model = OnnxModel.Load(modelPath);
+            var feeds = InputBinder.Bind(model.Graph, assignments);
+            outputs = new ReferenceExecutor(model).Run(feeds);
+        }
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);

@@ -37,6 +37,7 @@ public sealed record ArtifactMetadata
 public sealed record PlanProfile
 {
     public Dictionary<string, int> Bindings { get; init; } = [];
+    public Dictionary<string, int[]> InputShapes { get; init; } = [];
     public long PeakActivationBytes { get; init; }
     public long NaiveActivationBytes { get; init; }
     public List<PlannedNode> Nodes { get; init; } = [];

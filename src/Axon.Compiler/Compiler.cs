@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using Axon.Compiler.Artifact;
+using Axon.Compiler.Passes;
+using Axon.Compiler.Planning;
+using Axon.Graph;
+
+namespace Axon.Compiler;
+
+/// <summary>Progress of a compile, one event per pass or phase, for progress bars and logs.</summary>
+public sealed record CompileProgress(string Phase, TimeSpan Elapsed);
+
+/// <summary>
+/// The compiler's entry point: runs the optimization pipeline for the requested level, plans every batch profile
+/// (kernel per node, arena layout) and packages the result as a <see cref="CompiledModel"/> that saves to <c>.axon</c>.
+/// With a cache directory, an identical compile (same model bytes, options and compiler version) is a cache hit.
+/// </summary>
+public static class Compiler
+{
+    /// <summary>Compiles an in-memory model. <paramref name="sourceBytes"/> (the ONNX file) keys the cache when given.</summary>
+    public static CompileResult Compile(Model model, CompileOptions options, byte[]? sourceBytes = null, string? cacheDir = null,
+        Action<CompileProgress>? progress = null)
+    {
+        string hash = CacheKey(sourceBytes, model, options);
+        if (cacheDir is not null && sourceBytes is not null)
+        {
+            string path = Path.Combine(cacheDir, hash + ".axon");
+            if (File.Exists(path))
+            {
+                var sw0 = Stopwatch.StartNew();
+                try
+                {
+                    var cached = AxonFile.Load(path);
+                    progress?.Invoke(new CompileProgress("cache-hit", sw0.Elapsed));
+                    return new CompileResult(cached, CacheHit: true, [], path);
+                }
+                catch (AxonCompileException)
+                {
+                    // A corrupt cache entry is recompiled and replaced, never trusted.
+                }
+            }
+        }
+        var pm = Pipelines.For(options);
+        var sw = Stopwatch.StartNew();
+        pm.Progress = pass => progress?.Invoke(new CompileProgress(pass, sw.Elapsed));
+        var optimized = pm.Run(model, options);
+        var profiles = new List<PlanProfile>();
+        foreach (var shapes in ProfileShapes(optimized, options))
+        {
+            var plan = PlanBuilder.Build(optimized, shapes);
+            profiles.Add(new PlanProfile
+            {
+                Bindings = shapes.ToDictionary(kv => kv.Key, kv => kv.Value.Length > 0 ? kv.Value[0] : 1),
+                InputShapes = shapes.ToDictionary(kv => kv.Key, kv => kv.Value),
+                PeakActivationBytes = plan.Memory.PeakBytes,
+                NaiveActivationBytes = plan.Memory.NaiveBytes,
+                Nodes = plan.Steps.Select(s => new PlannedNode(s.Node.DisplayName, s.Node.OpType, s.KernelName, 0)).ToList(),
+            });
+            progress?.Invoke(new CompileProgress($"plan {string.Join(",", shapes.Select(kv => kv.Key + "=" + string.Join("x", kv.Value)))}", sw.Elapsed));
+        }
+        var meta = new ArtifactMetadata
+        {
+            SourceHash = hash,
+            Options = options,
+            OpsetImports = new Dictionary<string, long>(optimized.OpsetImports),
+            ModelMetadata = new Dictionary<string, string>(model.Metadata),
+            NodesBefore = model.Graph.Nodes.Count,
+            NodesAfter = optimized.Graph.Nodes.Count,
+            OpHistogramBefore = Histogram(model.Graph),
+            OpHistogramAfter = Histogram(optimized.Graph),
+            Profiles = profiles,
+            PassStats = pm.LastContext?.Stats ?? [],
+        };
+        var compiled = new CompiledModel(optimized.Graph, meta);
+        string? saved = null;
+        if (cacheDir is not null && sourceBytes is not null)
+        {
+            Directory.CreateDirectory(cacheDir);
+            saved = Path.Combine(cacheDir, hash + ".axon");
+            AxonFile.Save(compiled, saved);
+        }
+        return new CompileResult(compiled, CacheHit: false, pm.Timings.ToList(), saved);
+    }
+
+    /// <summary>The model a compiled artifact runs (its optimized graph with the opsets it needs).</summary>
+    public static Model ToModel(CompiledModel compiled)
+    {
+        var m = new Model(compiled.Graph);
+        m.OpsetImports.Clear();
+        foreach (var kv in compiled.Metadata.OpsetImports)
+        {
+            m.OpsetImports[kv.Key] = kv.Value;
+        }
+        foreach (var kv in compiled.Metadata.ModelMetadata)
+        {
+            m.Metadata[kv.Key] = kv.Value;
+        }
+        return m;
+    }
+
+    /// <summary>Input shapes per batch profile: symbolic batch dims bound to each size, other symbols to 1 unless bucketed.</summary>
+    public static IEnumerable<Dictionary<string, int[]>> ProfileShapes(Model model, CompileOptions options)
+    {
+        var inputs = model.Graph.RuntimeInputs.Where(i => i.Type.Kind == TypeKind.Tensor && i.Type.Shape.HasRank).ToList();
+        if (inputs.Count == 0 || options.DynamicBatch)
+        {
+            yield break;
+        }
+        var sizes = options.BatchSizes.Count > 0 ? options.BatchSizes : [1];
+        foreach (int b in sizes)
+        {
+            var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+            foreach (var vi in inputs)
+            {
+                shapes[vi.Name] = vi.Type.Shape.Dims.Select((d, i) => d.IsKnown ? (int)d.Value
+                    : i == 0 ? b
+                    : d.Symbol is { } s && options.Buckets.TryGetValue(s, out var bucket) && bucket.Length > 0 ? bucket[^1]
+                    : 1).ToArray();
+            }
+            yield return shapes;
+        }
+    }
+
+    private static Dictionary<string, int> Histogram(Axon.Graph.Graph g) =>
+        g.Nodes.GroupBy(n => n.Domain.Length > 0 ? $"{n.Domain}:{n.OpType}" : n.OpType)
+            .OrderByDescending(x => x.Count()).ThenBy(x => x.Key, StringComparer.Ordinal)
+            .ToDictionary(x => x.Key, x => x.Count());
+
+    private static string CacheKey(byte[]? source, Model model, CompileOptions options)
+    {
+        var h = new XxHash128();
+        if (source is not null)
+        {
+            h.Append(source);
+        }
+        else
+        {
+            h.Append(Encoding.UTF8.GetBytes($"{model.Graph.Name}|{model.Graph.Nodes.Count}|{string.Join(",", model.Graph.Nodes.Select(n => n.OpType))}"));
+        }
+        h.Append(JsonSerializer.SerializeToUtf8Bytes(options));
+        h.Append(Encoding.UTF8.GetBytes(CompilerInfo.Version + "|" + AxonFile.FormatVersion));
+        return Convert.ToHexStringLower(h.GetCurrentHash());
+    }
+}
+
+/// <summary>A compile's outcome: the artifact, whether it came from the cache, and how long each pass took.</summary>
+public sealed record CompileResult(CompiledModel Model, bool CacheHit, IReadOnlyList<PassTiming> Timings, string? CachePath);
