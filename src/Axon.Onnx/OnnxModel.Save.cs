@@ -35,7 +35,7 @@ public static partial class OnnxModel
                     string dataPath = CheckedDataPath(dir, location);
                     if (string.Equals(dataPath, full, StringComparison.Ordinal))
                     {
-                        throw new AxonInputException($"the external data file '{location}' cannot be the model file itself", "AXON207");
+                        throw new AxonInputException($"the external data file '{location}' cannot be the model file itself", "AXON215");
                     }
                     Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
                     writer = new ExternalDataWriter(dataPath, location.Replace(Path.DirectorySeparatorChar, '/'), threshold);
@@ -50,7 +50,7 @@ public static partial class OnnxModel
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new AxonInputException($"cannot write model '{path}': {e.Message}", "AXON206", e);
+            throw new AxonInputException($"cannot write model '{path}': {e.Message}", "AXON214", e);
         }
     }
 
@@ -59,13 +59,13 @@ public static partial class OnnxModel
     {
         if (location.Length == 0 || Path.IsPathRooted(location) || location.Contains('\0'))
         {
-            throw new AxonInputException($"external data file '{location}' must be a relative path inside the model's folder", "AXON207");
+            throw new AxonInputException($"external data file '{location}' must be a relative path inside the model's folder", "AXON215");
         }
         string root = dir.EndsWith(Path.DirectorySeparatorChar) ? dir : dir + Path.DirectorySeparatorChar;
         string full = Path.GetFullPath(Path.Combine(dir, location));
         if (!full.StartsWith(root, StringComparison.Ordinal))
         {
-            throw new AxonInputException($"external data file '{location}' leaves the model's folder", "AXON207");
+            throw new AxonInputException($"external data file '{location}' leaves the model's folder", "AXON215");
         }
         return full;
     }

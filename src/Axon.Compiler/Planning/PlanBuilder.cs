@@ -82,7 +82,7 @@ public static class PlanBuilder
                 kernel = KernelRegistry.Select(new KernelRequest(node, opset, inTypes, outTypes, constants));
             }
             var reference = kernel is null
-                ? OpRegistry.Find(node.Domain, node.OpType) ?? throw new AxonCompileException($"{node}: no kernel and no reference implementation for {node.OpType}", "AXC020")
+                ? OpRegistry.Find(node.Domain, node.OpType) ?? throw new AxonCompileException($"{node}: no kernel and no reference implementation for {node.OpType}", "AXC040")
                 : null;
             var outIdx = new int[node.Outputs.Count];
             for (int k = 0; k < outIdx.Length; k++)
@@ -106,7 +106,7 @@ public static class PlanBuilder
         }
 
         var outputSlots = g.Outputs.Select(o => slotOf.TryGetValue(o.Name, out int s) ? s
-            : throw new AxonCompileException($"graph output '{o.Name}' is never produced", "AXC021")).ToArray();
+            : throw new AxonCompileException($"graph output '{o.Name}' is never produced", "AXC041")).ToArray();
         var memory = PlanMemory(slots, steps);
         var offsetOf = memory.Requests.Select((r, i) => (r.Name, memory.Offsets[i])).ToDictionary(t => t.Name, t => t.Item2, StringComparer.Ordinal);
         var placed = slots.Select(s => s.Kind == SlotKind.Planned ? s with { Offset = offsetOf[s.Name] } : s).ToList();

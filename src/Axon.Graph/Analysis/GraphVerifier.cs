@@ -2,17 +2,17 @@ using Axon.Graph.Ops;
 
 namespace Axon.Graph.Analysis;
 
-/// <summary>One thing wrong with a graph. Codes are stable (AXON13x) so tools and tests can match on them.</summary>
+/// <summary>One thing wrong with a graph. Codes are stable (AXON19x) so tools and tests can match on them.</summary>
 public sealed record GraphProblem(string Code, string Message)
 {
-    public const string UsedBeforeProduced = "AXON130";
-    public const string Undefined = "AXON131";
-    public const string ProducedTwice = "AXON132";
-    public const string DanglingOutput = "AXON133";
-    public const string AttributeKind = "AXON134";
-    public const string Inference = "AXON135";
-    public const string Cycle = "AXON136";
-    public const string Malformed = "AXON137";
+    public const string UsedBeforeProduced = "AXON190";
+    public const string Undefined = "AXON191";
+    public const string ProducedTwice = "AXON192";
+    public const string DanglingOutput = "AXON193";
+    public const string AttributeKind = "AXON194";
+    public const string Inference = "AXON195";
+    public const string Cycle = "AXON196";
+    public const string Malformed = "AXON197";
 
     public override string ToString() => $"{Code}: {Message}";
 }

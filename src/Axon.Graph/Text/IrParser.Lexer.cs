@@ -175,6 +175,6 @@ public sealed partial class IrParser
                 col++;
             }
         }
-        return new AxonModelException($"IR text line {line}, column {col}: {message}", "AXON120");
+        return new AxonModelException($"IR text line {line}, column {col}: {message}", "AXON125");
     }
 }
