@@ -179,6 +179,19 @@ public sealed class FusedKernelTests
         FastKernel(AssertMatchesReference(m, feeds), "axon:FusedGemm");
     }
 
+    [Fact]
+    public void FusedGemmWithRowResidualOrUnknownActivationFallsBackToReference()
+    {
+        var node = Fused("FusedGemm", ["a", "b", "", "z"], "y", Attr.Of("activation", "Relu"));
+        var (m, feeds) = Single(node, [4, 5], ("a", Random(27, 4, 8), true), ("b", Random(28, 8, 5), false), ("z", Random(29, 5), true));
+        Assert.Equal("reference", Assert.Single(AssertMatchesReference(m, feeds)["axon:FusedGemm"]));
+        var r = new Axon.Compiler.Lowering.KernelRequest(new Node("FusedGemm", ["a", "b"], ["y"], "g", "axon"),
+            1, [TypeInfo.Tensor(DType.Float32, [4L, 8L]), TypeInfo.Tensor(DType.Float32, [8L, 5L])], [TypeInfo.Tensor(DType.Float32, [4L, 5L])], [null, null]);
+        Assert.NotNull(Axon.Compiler.Lowering.KernelRegistry.Select(r));
+        r.Node.SetAttr(Attr.Of("activation", "Softplus"));
+        Assert.Null(Axon.Compiler.Lowering.KernelRegistry.Select(r));
+    }
+
     [Theory]
     [InlineData(true, true, false)]
     [InlineData(false, true, false)]
