@@ -53,11 +53,21 @@ internal static class WindowAttrs
 [KernelFor("Conv")]
 internal sealed class ConvKernelProvider : IKernelProvider
 {
-    public INodeKernel? TryCreate(KernelRequest r)
+    public INodeKernel? TryCreate(KernelRequest r) => Create(r, FusedActivation.None, residual: false);
+
+    /// <summary>
+    /// The Conv kernel, optionally with the fused epilogue of axon:FusedConv: + Z (input 3, the output's full NCHW shape)
+    /// and an activation, applied per output tile after the bias.
+    /// </summary>
+    internal static INodeKernel? Create(KernelRequest r, FusedActivation act, bool residual)
     {
         var x = r.InputShape(0);
         var w = r.InputShape(1);
         var y = r.OutputShape(0);
+        if (residual && !FusedActivation.IsFullResidual(r.InputShape(3), y))
+        {
+            return null;
+        }
         if (!r.AllFloat32 || x is null || w is null || y is null || r.Constants[1] is not { } weights || x.Length is not (3 or 4) || w.Length != x.Length)
         {
             return null;
@@ -91,18 +101,27 @@ internal sealed class ConvKernelProvider : IKernelProvider
             return null;
         }
         var packed = ConvWeights.Pack(weights.Span<float>(), g);
-        return new Kernel(packed, r.HasInput(2) ? r.Constants[2]!.ToArray<float>() : null);
+        var bias = r.HasInput(2) ? r.Constants[2]!.ToArray<float>() : null;
+        if (bias is not null && bias.Length != g.K)
+        {
+            return null;
+        }
+        return new Kernel(packed, bias, act, residual);
     }
 
-    private sealed unsafe class Kernel(ConvWeights weights, float[]? bias) : INodeKernel
+    private sealed unsafe class Kernel(ConvWeights weights, float[]? bias, FusedActivation act, bool residual) : INodeKernel
     {
-        public string Name => (weights.Geometry.IsDepthwise ? "conv.depthwise." : "conv.igemm.") + Conv2d.Tier.ToString().ToLowerInvariant();
+        public string Name => (weights.Geometry.IsDepthwise ? "conv.depthwise." : "conv.igemm.") + Conv2d.Tier.ToString().ToLowerInvariant()
+            + (residual ? ".residual" : "") + act.Suffix;
 
         public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
         {
-            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pb = bias)
+            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pb = bias, pz = residual ? inputs[3]!.Span<float>() : default)
             {
-                Conv2d.Run(px, weights, py, new GemmEpilogue { BiasM = pb }, pool);
+                var ep = act.Epilogue(0);
+                ep.BiasM = pb;
+                ep.Residual = residual ? pz : null;
+                Conv2d.Run(px, weights, py, ep, pool);
             }
         }
     }

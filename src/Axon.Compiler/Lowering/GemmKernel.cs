@@ -7,7 +7,13 @@ namespace Axon.Compiler.Lowering;
 [KernelFor("Gemm")]
 internal sealed class GemmKernelProvider : IKernelProvider
 {
-    public INodeKernel? TryCreate(KernelRequest r)
+    public INodeKernel? TryCreate(KernelRequest r) => Create(r, FusedActivation.None, residual: false);
+
+    /// <summary>
+    /// The Gemm kernel, optionally with the fused epilogue of axon:FusedGemm: + Z (input 3, the output's full shape) and
+    /// an activation, applied in the GEMM's epilogue after beta·C.
+    /// </summary>
+    internal static INodeKernel? Create(KernelRequest r, FusedActivation act, bool residual)
     {
         var a = r.InputShape(0);
         var b = r.InputShape(1);
@@ -33,7 +39,7 @@ internal sealed class GemmKernelProvider : IKernelProvider
             : (c.Length == 1 && c[0] == n) || (c.Length == 2 && c[0] == 1 && c[1] == n) ? Bias.Row
             : c.Length == 2 && c[0] == m && c[1] == n ? Bias.Full
             : Bias.Unsupported;
-        if (biasKind == Bias.Unsupported)
+        if (biasKind == Bias.Unsupported || residual && !FusedActivation.IsFullResidual(r.InputShape(3), y))
         {
             return null;
         }
@@ -47,7 +53,7 @@ internal sealed class GemmKernelProvider : IKernelProvider
                 rowBias[j] *= beta;
             }
         }
-        return new Kernel(m, n, k, ta, tb, alpha, beta, packed, biasKind, rowBias);
+        return new Kernel(m, n, k, ta, tb, alpha, beta, packed, biasKind, rowBias, act, residual);
     }
 
     private enum Bias
@@ -59,9 +65,9 @@ internal sealed class GemmKernelProvider : IKernelProvider
         Unsupported,
     }
 
-    private sealed unsafe class Kernel(int m, int n, int k, bool ta, bool tb, float alpha, float beta, PackedMatrix? packed, Bias bias, float[]? rowBias) : INodeKernel
+    private sealed unsafe class Kernel(int m, int n, int k, bool ta, bool tb, float alpha, float beta, PackedMatrix? packed, Bias bias, float[]? rowBias, FusedActivation act, bool residual) : INodeKernel
     {
-        public string Name => $"sgemm.{Sgemm.Tier}{(packed is null ? "" : ".prepacked")}{(bias == Bias.Row ? ".bias" : "")}".ToLowerInvariant();
+        public string Name => $"sgemm.{Sgemm.Tier}{(packed is null ? "" : ".prepacked")}{(bias == Bias.Row ? ".bias" : "")}{(residual ? ".residual" : "")}{act.Suffix}".ToLowerInvariant();
 
         public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
         {
@@ -86,9 +92,12 @@ internal sealed class GemmKernelProvider : IKernelProvider
                     biasRow[j] *= beta;
                 }
             }
-            fixed (float* pa = inputs[0]!.Span<float>(), pb = inputs[1]!.Span<float>(), py = y, pbias = biasRow)
+            fixed (float* pa = inputs[0]!.Span<float>(), pb = inputs[1]!.Span<float>(), py = y, pbias = biasRow,
+                pz = residual ? inputs[3]!.Span<float>() : default)
             {
-                var ep = new GemmEpilogue { BiasN = bias == Bias.Row ? pbias : null };
+                var ep = act.Epilogue(n);
+                ep.BiasN = bias == Bias.Row ? pbias : null;
+                ep.Residual = residual ? pz : null;
                 int lda = ta ? m : k;
                 if (packed is not null)
                 {
