@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using Axon.Graph;
 using Axon.Onnx;
 
@@ -27,22 +25,6 @@ internal static class MiniLM
         {
             return null;
         }
-        using var pe = new PEReader(File.OpenRead(dll));
-        var md = pe.GetMetadataReader();
-        foreach (var h in md.ManifestResources)
-        {
-            var res = md.GetManifestResource(h);
-            if (md.GetString(res.Name) != ResourceName || !res.Implementation.IsNil)
-            {
-                continue;
-            }
-            // Embedded resources live in the CLI resources directory: each is a 4-byte little-endian length then the bytes.
-            var dirEntry = pe.PEHeaders.CorHeader!.ResourcesDirectory;
-            var block = pe.GetSectionData(dirEntry.RelativeVirtualAddress).GetContent(0, dirEntry.Size);
-            int offset = checked((int)res.Offset);
-            int length = BitConverter.ToInt32(block.AsSpan(offset, 4));
-            return block.AsSpan(offset + 4, length).ToArray();
-        }
-        return null;
+        return Axon.Onnx.Packaging.EmbeddedModel.ReadResource(dll, ResourceName);
     }
 }
