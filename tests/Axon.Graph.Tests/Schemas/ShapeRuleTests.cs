@@ -115,6 +115,14 @@ public sealed class ShapeRuleTests
     }
 
     [Fact]
+    public void EinsumLettersAndEllipsis()
+    {
+        Assert.Equal("f32[b,h,q,k]", Y("%q: f32[b,h,q,64], %k: f32[b,h,k,64]", "%y = Einsum(%q, %k) {equation=\"bhqd,bhkd->bhqk\"}"));
+        Assert.Equal("f32[3,5]", Y("%a: f32[3,4], %b: f32[4,5]", "%y = Einsum(%a, %b) {equation=\"ij,jk\"}"));
+        Assert.Equal("f32[7,2,3,5]", Y("%a: f32[7,2,3,4], %b: f32[4,5]", "%y = Einsum(%a, %b) {equation=\"...ij,jk->...ik\"}"));
+    }
+
+    [Fact]
     public void IfJoinsBranches()
     {
         const string text = """
