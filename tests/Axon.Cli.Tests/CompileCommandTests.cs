@@ -30,6 +30,26 @@ public sealed class CompileCommandTests
     }
 
     [Fact]
+    public void RunTimesTheCompiledPathAndWritesJson()
+    {
+        using var tmp = new TempDir();
+        string dir = Suite("pytorch-converted", "test_Conv2d");
+        string json = tmp.File("timing.json");
+        var (code, stdout, stderr) = CliHarness.Run("run", Path.Combine(dir, "model.onnx"), "--input", "0=" + Path.Combine(dir, "test_data_set_0", "input_0.pb"),
+            "--compile", "--threads", "2", "--iterations", "7", "--warmup", "1", "--json", json);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("timing (compiled, 2 threads)", stdout);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.Equal(7, root.GetProperty("iterations").GetInt32());
+        Assert.Equal(2, root.GetProperty("threads").GetInt32());
+        Assert.Equal(7, root.GetProperty("samples_ms").GetArrayLength());
+        double median = root.GetProperty("median_ms").GetDouble(), p90 = root.GetProperty("p90_ms").GetDouble();
+        Assert.True(median > 0 && p90 >= median, $"median {median}, p90 {p90}");
+        Assert.Equal(2, CliHarness.Run("run", Path.Combine(dir, "model.onnx"), "--threads", "0").Code);
+    }
+
+    [Fact]
     public void SecondCompileIsACacheHit()
     {
         using var tmp = new TempDir();

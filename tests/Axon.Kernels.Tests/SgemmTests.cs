@@ -94,6 +94,18 @@ public sealed unsafe class SgemmTests
     }
 
     [Fact]
+    public void FusedReluKeepsNaNLikeOnnx()
+    {
+        var y = new float[] { float.NaN, -1, 2, float.NaN, -3, 4, -5, 6, float.NaN, -0.5f };
+        fixed (float* p = y)
+        {
+            EpilogueOps.Activate(p, y.Length, Activation.Relu, 0, 0);
+        }
+        Assert.True(float.IsNaN(y[0]) && float.IsNaN(y[3]) && float.IsNaN(y[8]));
+        Assert.Equal(new float[] { 0, 2, 0, 4, 0, 6, 0 }, new[] { y[1], y[2], y[4], y[5], y[6], y[7], y[9] });
+    }
+
+    [Fact]
     public void ResultDoesNotDependOnThreadCount()
     {
         int m = 200, n = 300, k = 700;

@@ -52,7 +52,7 @@ internal static unsafe class EpilogueOps
                 var v = Vector256.Load(y + j);
                 v = act switch
                 {
-                    Activation.Relu => Vector256.Max(v, zero),
+                    Activation.Relu => Vector256.ConditionalSelect(Vector256.LessThan(v, zero), zero, v),
                     Activation.Clip => Vector256.Min(Vector256.Max(v, lo), hi),
                     _ => Vector256.ConditionalSelect(Vector256.GreaterThan(v, zero), v, v * lo),
                 };
@@ -68,7 +68,7 @@ internal static unsafe class EpilogueOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Scalar(float x, Activation act, float alpha, float beta) => act switch
     {
-        Activation.Relu => x > 0 ? x : 0,
+        Activation.Relu => x < 0 ? 0 : x,
         Activation.LeakyRelu => x > 0 ? x : x * alpha,
         Activation.Clip => MathF.Min(MathF.Max(x, alpha), beta),
         Activation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
