@@ -60,6 +60,23 @@ Console.WriteLine($"{name}  batch {opts.Batch}  seq {opts.Seq}  threads {opts.Th
 Console.WriteLine($"  axon  best-round median {axonBest,9:F3} ms   rounds: {string.Join(" ", axonRounds.Select(v => v.ToString("F2")))}");
 Console.WriteLine($"  ort   best-round median {ortBest,9:F3} ms   rounds: {string.Join(" ", ortRounds.Select(v => v.ToString("F2")))}");
 Console.WriteLine($"  ratio axon/ort {axonBest / ortBest:F2}   max |axon - ort| {maxDiff:G3}   steps: {counts.Fast} fast, {counts.Reference} reference, {counts.Alias} views");
+foreach (var s in plan.Steps.Where(s => s.Reference is not null))
+{
+    Console.WriteLine($"  on the reference path: {s.Node}");
+}
+if (args.Contains("--profile"))
+{
+    // Where the time goes: per-step wall time summed over a few runs, by op and kernel.
+    var byOp = new Dictionary<string, double>(StringComparer.Ordinal);
+    for (int i = 0; i < 5; i++)
+    {
+        axon.Run(feeds, (step, ms) => byOp[$"{step.Node.OpType} [{step.KernelName}]"] = byOp.GetValueOrDefault($"{step.Node.OpType} [{step.KernelName}]") + ms / 5);
+    }
+    foreach (var (op, ms) in byOp.OrderByDescending(kv => kv.Value).Take(12))
+    {
+        Console.WriteLine($"  {ms,9:F3} ms  {op}");
+    }
+}
 if (opts.Json is not null)
 {
     File.WriteAllText(opts.Json, JsonSerializer.Serialize(new

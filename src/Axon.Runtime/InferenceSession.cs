@@ -37,7 +37,10 @@ public sealed class InferenceSession : IDisposable
     public IEnumerable<ExecutionPlan> Plans => _plans.Values.Select(p => p.Plan);
 
     /// <summary>Runs the model. Inputs are checked by name, dtype and shape (against the declared, possibly symbolic, dims).</summary>
-    public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs)
+    public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs) => Run(inputs, null);
+
+    /// <summary>Runs the model and reports each plan step's wall time in milliseconds (for profiling tools).</summary>
+    public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs, Action<PlanStep, double>? onStep)
     {
         var ordered = new IValue?[Inputs.Count];
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -64,7 +67,7 @@ public sealed class InferenceSession : IDisposable
         var executor = cache.Rent();
         try
         {
-            var results = executor.Run(ordered, _pool);
+            var results = executor.Run(ordered, _pool, onStep);
             return Outputs.Select((o, i) => new KeyValuePair<string, IValue?>(o.Name, results[i])).ToList();
         }
         finally

@@ -45,7 +45,10 @@ public sealed class PlanExecutor : IDisposable
     public ExecutionPlan Plan => _plan;
 
     /// <summary>Runs the plan on inputs given in plan input order; returns the graph outputs in order.</summary>
-    public IValue?[] Run(IReadOnlyList<IValue?> inputs, WorkerPool pool)
+    public IValue?[] Run(IReadOnlyList<IValue?> inputs, WorkerPool pool) => Run(inputs, pool, null);
+
+    /// <summary>As <see cref="Run(IReadOnlyList{IValue?}, WorkerPool)"/>, reporting each step's wall time in milliseconds (profiling).</summary>
+    public IValue?[] Run(IReadOnlyList<IValue?> inputs, WorkerPool pool, Action<PlanStep, double>? onStep)
     {
         var slots = _plan.Slots;
         var values = new IValue?[slots.Count];
@@ -59,58 +62,70 @@ public sealed class PlanExecutor : IDisposable
         }
         foreach (var step in _plan.Steps)
         {
-            if (step.Kernel is null && step.Reference is null)
+            long started = onStep is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            RunStep(step, values, slots, pool);
+            onStep?.Invoke(step, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return CollectOutputs(values, slots);
+    }
+
+    private void RunStep(PlanStep step, IValue?[] values, IReadOnlyList<Slot> slots, WorkerPool pool)
+    {
+        if (step.Kernel is null && step.Reference is null)
+        {
+            var src = (Tensor)values[step.Inputs[0]]!;
+            values[step.Outputs[0]] = src.Reshape(slots[step.Outputs[0]].Shape!);
+            return;
+        }
+        if (step.Kernel is not null)
+        {
+            var ins = new Tensor?[step.Inputs.Length];
+            for (int k = 0; k < ins.Length; k++)
             {
-                var src = (Tensor)values[step.Inputs[0]]!;
-                values[step.Outputs[0]] = src.Reshape(slots[step.Outputs[0]].Shape!);
-                continue;
+                ins[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] as Tensor : null;
             }
-            if (step.Kernel is not null)
+            var outs = new Tensor[step.Outputs.Length];
+            for (int k = 0; k < outs.Length; k++)
             {
-                var ins = new Tensor?[step.Inputs.Length];
-                for (int k = 0; k < ins.Length; k++)
+                int o = step.Outputs[k];
+                if (o < 0)
                 {
-                    ins[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] as Tensor : null;
+                    continue;
                 }
-                var outs = new Tensor[step.Outputs.Length];
-                for (int k = 0; k < outs.Length; k++)
-                {
-                    int o = step.Outputs[k];
-                    if (o < 0)
-                    {
-                        continue;
-                    }
-                    outs[k] = _fixed[o] ?? Tensor.CreateUninitialized(slots[o].DType, slots[o].Shape!);
-                    values[o] = outs[k];
-                }
-                step.Kernel.Execute(ins, outs, pool);
-                continue;
+                outs[k] = _fixed[o] ?? Tensor.CreateUninitialized(slots[o].DType, slots[o].Shape!);
+                values[o] = outs[k];
             }
-            var args = new IValue?[step.Inputs.Length];
-            for (int k = 0; k < args.Length; k++)
+            step.Kernel.Execute(ins, outs, pool);
+            return;
+        }
+        var args = new IValue?[step.Inputs.Length];
+        for (int k = 0; k < args.Length; k++)
+        {
+            args[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] : null;
+        }
+        Dictionary<string, IValue?>? outer = null;
+        if (step.Captures.Length > 0)
+        {
+            outer = new Dictionary<string, IValue?>(StringComparer.Ordinal);
+            foreach (var (name, slot) in step.Captures)
             {
-                args[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] : null;
-            }
-            Dictionary<string, IValue?>? outer = null;
-            if (step.Captures.Length > 0)
-            {
-                outer = new Dictionary<string, IValue?>(StringComparer.Ordinal);
-                foreach (var (name, slot) in step.Captures)
-                {
-                    outer[name] = values[slot];
-                }
-            }
-            var results = _reference.RunNode(step.Node, step.Opset, args, outer);
-            for (int k = 0; k < step.Outputs.Length; k++)
-            {
-                if (step.Outputs[k] >= 0)
-                {
-                    var r = k < results.Length ? results[k] : null;
-                    // A reference op may return a view of its input; never let one outlive an arena slice the planner reuses.
-                    values[step.Outputs[k]] = r is Tensor t && _arena is not null && t.Buffer == _arena ? t.Clone() : r;
-                }
+                outer[name] = values[slot];
             }
         }
+        var results = _reference.RunNode(step.Node, step.Opset, args, outer);
+        for (int k = 0; k < step.Outputs.Length; k++)
+        {
+            if (step.Outputs[k] >= 0)
+            {
+                var r = k < results.Length ? results[k] : null;
+                // A reference op may return a view of its input; never let one outlive an arena slice the planner reuses.
+                values[step.Outputs[k]] = r is Tensor t && _arena is not null && t.Buffer == _arena ? t.Clone() : r;
+            }
+        }
+    }
+
+    private IValue?[] CollectOutputs(IValue?[] values, IReadOnlyList<Slot> slots)
+    {
         var outputs = new IValue?[_plan.OutputSlots.Length];
         for (int k = 0; k < outputs.Length; k++)
         {

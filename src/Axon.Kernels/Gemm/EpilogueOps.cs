@@ -41,6 +41,26 @@ internal static unsafe class EpilogueOps
 
     public static void Activate(float* y, int count, Activation act, float alpha, float beta)
     {
+        // Transcendental activations run through the vectorized unary op structs (one loop, scalar tail in place).
+        var span = new Span<float>(y, count);
+        switch (act)
+        {
+            case Activation.Gelu:
+                Elementwise.Unary.Apply(default(Elementwise.GeluOp), span, span);
+                return;
+            case Activation.GeluTanh:
+                Elementwise.Unary.Apply(default(Elementwise.GeluTanhOp), span, span);
+                return;
+            case Activation.Sigmoid:
+                Elementwise.Unary.Apply(default(Elementwise.SigmoidOp), span, span);
+                return;
+            case Activation.Tanh:
+                Elementwise.Unary.Apply(default(Elementwise.TanhOp), span, span);
+                return;
+            case Activation.Silu:
+                Elementwise.Unary.Apply(default(Elementwise.SiluOp), span, span);
+                return;
+        }
         int j = 0;
         if (Vector256.IsHardwareAccelerated && act is Activation.Relu or Activation.Clip or Activation.LeakyRelu)
         {
