@@ -28,20 +28,7 @@ public class ProjectReferenceTests
 
     private sealed record ProjectInfo(string Name, string Path, List<string> ProjectRefs, List<string> PackageRefs);
 
-    private static string RepoRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "Axon.sln")))
-                {
-                    return d.FullName;
-                }
-            }
-            throw new InvalidOperationException($"no Axon.sln above {AppContext.BaseDirectory}");
-        }
-    }
+    private static string RepoRoot => Axon.Testing.TestPaths.RepoRoot;
 
     private static List<ProjectInfo> SrcProjects()
     {

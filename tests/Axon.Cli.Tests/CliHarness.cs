@@ -12,40 +12,13 @@ internal static class CliHarness
     }
 
     /// <summary>The folder holding Axon.sln, found by walking up from the test binaries.</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "Axon.sln")))
-                {
-                    return d.FullName;
-                }
-            }
-            throw new InvalidOperationException($"no Axon.sln above {AppContext.BaseDirectory}");
-        }
-    }
+    public static string RepoRoot => Axon.Testing.TestPaths.RepoRoot;
 
     /// <summary>
     /// <c>shared/onnx-tests</c> beside the repository (CI clones the repo next to shared/); when the checkout is a git
     /// worktree nested deeper, the nearest ancestor holding <c>shared/onnx-tests</c>.
     /// </summary>
-    public static string OnnxTests
-    {
-        get
-        {
-            for (var d = Directory.GetParent(RepoRoot); d is not null; d = d.Parent)
-            {
-                string p = Path.Combine(d.FullName, "shared", "onnx-tests");
-                if (Directory.Exists(p))
-                {
-                    return p;
-                }
-            }
-            throw new InvalidOperationException($"shared/onnx-tests not found beside {RepoRoot}");
-        }
-    }
+    public static string OnnxTests => Axon.Testing.TestPaths.OnnxTests;
 
     public static string Model(string test) => Path.Combine(OnnxTests, "node", test, "model.onnx");
 }

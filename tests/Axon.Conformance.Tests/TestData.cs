@@ -8,24 +8,13 @@ internal static class TestData
 {
     private static readonly ConcurrentDictionary<string, Lazy<ConformanceResult>> Results = new();
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Axon.Testing.TestPaths.RepoRoot;
 
-    public static string OnnxTests { get; } = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "onnx-tests"));
+    public static string OnnxTests => Axon.Testing.TestPaths.OnnxTests;
 
-    private static string FindRepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Axon.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("cannot find Axon.sln above the test binaries");
-    }
 
-    public static IReadOnlyList<(string Suite, string Dir)> All { get; } =
-        Directory.Exists(OnnxTests) ? ConformanceRunner.Discover(OnnxTests) : [];
+
+    public static IReadOnlyList<(string Suite, string Dir)> All { get; } = ConformanceRunner.Discover(OnnxTests);
 
     public static ConformanceResult Run(string suite, string name) =>
         Results.GetOrAdd($"{suite}/{name}", key => new Lazy<ConformanceResult>(() =>

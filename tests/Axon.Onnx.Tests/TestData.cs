@@ -1,32 +1,14 @@
 namespace Axon.Onnx.Tests;
 
-/// <summary>Locates the ONNX backend test data (AXON_ONNX_TESTS, else /work/shared/onnx-tests); tests skip silently without it.</summary>
+/// <summary>Locates the ONNX backend test data through Axon.Testing.TestPaths (missing data is an error, not a skip).</summary>
 internal static class TestData
 {
-    public static string? Root
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("AXON_ONNX_TESTS");
-            foreach (var c in new[] { env, "/work/shared/onnx-tests" })
-            {
-                if (!string.IsNullOrEmpty(c) && Directory.Exists(c))
-                {
-                    return c;
-                }
-            }
-            return null;
-        }
-    }
+    public static string Root => Axon.Testing.TestPaths.OnnxTests;
 
     /// <summary>Every model.onnx of the given suites, sorted by path.</summary>
     public static IReadOnlyList<string> Models(params string[] suites)
     {
         var root = Root;
-        if (root is null)
-        {
-            return [];
-        }
         var list = new List<string>();
         foreach (var s in suites)
         {

@@ -11,20 +11,10 @@ namespace Axon.Runtime.Tests;
 /// </summary>
 public sealed class CompiledPathConformanceTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
-    private static readonly string OnnxTests = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "onnx-tests"));
+    private static string RepoRoot => Axon.Testing.TestPaths.RepoRoot;
+    private static string OnnxTests => Axon.Testing.TestPaths.OnnxTests;
 
-    private static string FindRepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Axon.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("cannot find Axon.sln above the test binaries");
-    }
+
 
     private static HashSet<string> ExpectedFailures()
     {
@@ -37,10 +27,6 @@ public sealed class CompiledPathConformanceTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        if (!Directory.Exists(OnnxTests))
-        {
-            return data;
-        }
         var skip = ExpectedFailures();
         foreach (var (suite, dir) in ConformanceRunner.Discover(OnnxTests))
         {

@@ -19,24 +19,7 @@ public class PipelineConformanceTests(ITestOutputHelper output)
 {
     private static readonly Regex RandomOutput = new(@"^test_bernoulli|^test_training_dropout(?!_zero_ratio)|^test_random", RegexOptions.Compiled);
 
-    private static string? SuiteRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axon.sln")))
-        {
-            dir = dir.Parent;
-        }
-        // Worktrees live beside the shared folder (/work/wt/<branch>), the main checkout too (/work/main).
-        foreach (var up in new[] { "../shared/onnx-tests", "../../shared/onnx-tests" })
-        {
-            string p = dir is null ? "" : Path.GetFullPath(Path.Combine(dir.FullName, up));
-            if (dir is not null && Directory.Exists(p))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
+    private static string? SuiteRoot() => Axon.Testing.TestPaths.OnnxTests;
 
     [Fact]
     public void O3KeepsEveryPassingConformanceTestPassing()

@@ -15,27 +15,7 @@ public sealed class ShapeInferenceOnnxTests(ITestOutputHelper output)
     /// <summary>The share of checked outputs that must match exactly; raise it as schemas improve.</summary>
     private const double RequiredMatchRate = 0.95;
 
-    internal static string? TestsRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "Axon.sln")))
-            {
-                continue;
-            }
-            // The checkout sits next to shared/ (../shared); worktrees sit one level deeper, so keep walking up.
-            for (var up = dir.Parent; up is not null; up = up.Parent)
-            {
-                var root = Path.Combine(up.FullName, "shared", "onnx-tests");
-                if (Directory.Exists(root))
-                {
-                    return root;
-                }
-            }
-            return null;
-        }
-        return null;
-    }
+    internal static string? TestsRoot() => Axon.Testing.TestPaths.OnnxTests;
 
     private static IEnumerable<Node> AllNodes(Axon.Graph.Graph g) => g.Nodes.Concat(g.Nodes.SelectMany(n => n.Subgraphs()).SelectMany(AllNodes));
 
@@ -87,12 +67,7 @@ public sealed class ShapeInferenceOnnxTests(ITestOutputHelper output)
     [Fact]
     public void InferredOutputTypesMatchDeclaredOnes()
     {
-        var root = TestsRoot();
-        if (root is null)
-        {
-            output.WriteLine("onnx-tests folder not found; skipped");
-            return;
-        }
+        var root = TestsRoot()!;
         int models = 0, skipped = 0, checkedOutputs = 0, matched = 0, matchedStatic = 0;
         var failures = new List<string>();
         var wrong = new List<string>();
@@ -167,11 +142,7 @@ public sealed class ShapeInferenceOnnxTests(ITestOutputHelper output)
     [Fact]
     public void VerifierAcceptsTheNodeTestModels()
     {
-        var root = TestsRoot();
-        if (root is null)
-        {
-            return;
-        }
+        var root = TestsRoot()!;
         var complaints = new List<string>();
         int models = 0, inferenceNotes = 0;
         foreach (var dir in Directory.GetDirectories(Path.Combine(root, "node")).Order(StringComparer.Ordinal))
