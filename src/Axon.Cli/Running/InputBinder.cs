@@ -59,7 +59,7 @@ internal static class InputBinder
             }
             if (vi.Type.Kind is not (TypeKind.Tensor or TypeKind.Unknown))
             {
-                throw new AxonInputException($"input '{name}' is a {vi.Type}; a .npy file can only supply a tensor (use a .pb file)", "AXON206");
+                throw new AxonInputException($"input '{name}' is a {vi.Type}; a .npy file can only supply a tensor (use a .pb file)", "AXON208");
             }
             var t = Npy.Read(path);
             Check(vi, t, path, symbols);
@@ -89,7 +89,7 @@ internal static class InputBinder
         if (type.ElemType != DType.Undefined && type.ElemType != t.DType)
         {
             throw new AxonInputException(
-                $"input '{vi.Name}' expects {type.ElemType.OnnxName()} but '{path}' holds {t.DType.OnnxName()}", "AXON207");
+                $"input '{vi.Name}' expects {type.ElemType.OnnxName()} but '{path}' holds {t.DType.OnnxName()}", "AXON206");
         }
         if (!type.Shape.HasRank)
         {
@@ -100,7 +100,7 @@ internal static class InputBinder
         if (type.Shape.Rank != t.Rank)
         {
             throw new AxonInputException(
-                $"input '{vi.Name}' expects rank {type.Shape.Rank} {expected} but '{path}' has shape {actual}", "AXON208");
+                $"input '{vi.Name}' expects rank {type.Shape.Rank} {expected} but '{path}' has shape {actual}", "AXON207");
         }
         for (int d = 0; d < t.Rank; d++)
         {
@@ -108,14 +108,14 @@ internal static class InputBinder
             if (dim.IsKnown && dim.Value != t.Shape[d])
             {
                 throw new AxonInputException(
-                    $"input '{vi.Name}' expects shape {expected} but '{path}' has shape {actual} (dimension {d} is {t.Shape[d]}, not {dim.Value})", "AXON208");
+                    $"input '{vi.Name}' expects shape {expected} but '{path}' has shape {actual} (dimension {d} is {t.Shape[d]}, not {dim.Value})", "AXON207");
             }
             if (dim.IsSymbolic)
             {
                 if (symbols.TryGetValue(dim.Symbol!, out var bound) && bound.Size != t.Shape[d])
                 {
                     throw new AxonInputException(
-                        $"input '{vi.Name}' has {dim.Symbol}={t.Shape[d]} (dimension {d}) but input '{bound.Input}' has {dim.Symbol}={bound.Size}", "AXON208");
+                        $"input '{vi.Name}' has {dim.Symbol}={t.Shape[d]} (dimension {d}) but input '{bound.Input}' has {dim.Symbol}={bound.Size}", "AXON207");
                 }
                 symbols[dim.Symbol!] = (t.Shape[d], vi.Name);
             }

@@ -15,8 +15,8 @@ namespace Axon.Kernels.Conv;
 /// </summary>
 internal static unsafe partial class ConvGemm
 {
-    internal const int MR = 6;
-    internal const int NR = 16;
+    internal const int MR = MicroKernel.MR;
+    internal const int NR = MicroKernel.NR;
     internal const int MaxDepthBlock = 256;
 
     /// <summary>Output channels per task, a multiple of MR: an MC×KC weight block stays in L2.</summary>
@@ -25,7 +25,7 @@ internal static unsafe partial class ConvGemm
     /// <summary>Pixels per task, a multiple of NR.</summary>
     private const int PixelTile = 128;
 
-    internal static bool Avx2Path => CpuFeatures.Avx2Fma;
+    internal static bool Avx2Path => MicroKernel.Avx2Path;
 
     /// <summary>Pointwise full panels read the input planes in place (false: pack them like any other panel; for measuring).</summary>
     internal static bool PointwiseInPlace = true;
@@ -129,7 +129,7 @@ internal static unsafe partial class ConvGemm
                         int mr = Math.Min(MR, mc - ir);
                         float* a = aBlock + (long)((m0 + ir) / MR) * kc * MR;
                         float* c = yg + (long)(m0 + ir) * P + p0 + jr;
-                        Tile(kc, a, b, ldb, c, P, mr, nr, k0 > 0);
+                        MicroKernel.Tile(kc, a, b, ldb, c, P, mr, nr, k0 > 0);
                         if (last && !ep.IsIdentity)
                         {
                             for (int r = 0; r < mr; r++)

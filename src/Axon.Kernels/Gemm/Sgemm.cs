@@ -12,8 +12,8 @@ namespace Axon.Kernels.Gemm;
 /// </summary>
 public static unsafe partial class Sgemm
 {
-    internal const int MR = 6;
-    internal const int NR = 16;
+    internal const int MR = MicroKernel.MR;
+    internal const int NR = MicroKernel.NR;
 
     /// <summary>K block: a 16-wide B panel of KC rows (16 KiB) stays in L1 while the A block streams from L2.</summary>
     internal static int KC { get; } = 256;
@@ -25,7 +25,7 @@ public static unsafe partial class Sgemm
     internal static int NC { get; } = 256;
 
     /// <summary>The tier the micro-kernel runs at in this process (tests assert it).</summary>
-    public static KernelTier Tier => CpuFeatures.Avx2Fma ? KernelTier.Avx2 : KernelTier.Scalar;
+    public static KernelTier Tier => MicroKernel.Avx2Path ? KernelTier.Avx2 : KernelTier.Scalar;
 
     /// <summary>C[M,N] = alpha·op(A)·op(B) + beta·C, then the epilogue. Row-major with leading dimensions.</summary>
     public static void Multiply(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* b, int ldb, bool transB,
@@ -96,12 +96,21 @@ public static unsafe partial class Sgemm
             int nc = Math.Min(NC, N - j0);
             float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)MC * KC);
             int kPanels = (N + NR - 1) / NR;
+            if (Beta != 0 && Beta != 1)
+            {
+                // The micro-kernel either stores or adds; a general beta scales this tile of C once up front.
+                for (int r = 0; r < mc; r++)
+                {
+                    var row = new Span<float>(C + (long)(i0 + r) * Ldc + j0, nc);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, Beta, row);
+                }
+            }
             for (int k0 = 0; k0 < K; k0 += KC)
             {
                 int kc = Math.Min(KC, K - k0);
                 PackA(A, Lda, TransA, i0, mc, k0, kc, Alpha, apack);
                 bool last = k0 + kc >= K;
-                float beta = k0 == 0 ? Beta : 1f;
+                bool accumulate = k0 > 0 || Beta != 0;
                 // B is packed as [kBlock][nPanel][kc][16]; locate this K block's panels.
                 float* bBlock = B + (long)k0 * kPanels * NR;
                 for (int jr = 0; jr < nc; jr += NR)
@@ -112,7 +121,7 @@ public static unsafe partial class Sgemm
                     {
                         int mr = Math.Min(MR, mc - ir);
                         float* cp = C + (long)(i0 + ir) * Ldc + j0 + jr;
-                        MicroKernel(kc, apack + ir * kc, bp, cp, Ldc, mr, nr, beta);
+                        MicroKernel.Tile(kc, apack + ir * kc, bp, NR, cp, Ldc, mr, nr, accumulate);
                         if (last && !Epilogue.IsIdentity)
                         {
                             for (int r = 0; r < mr; r++)
@@ -159,58 +168,5 @@ public static unsafe partial class Sgemm
                 p += MR;
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, float beta)
-    {
-        if (CpuFeatures.Avx2Fma)
-        {
-            if (mr == MR && nr == NR)
-            {
-                Kernel6x16Avx2(kc, a, b, c, ldc, beta);
-                return;
-            }
-            float* tmp = stackalloc float[MR * NR];
-            Kernel6x16Avx2(kc, a, b, tmp, NR, 0f);
-            MergeTile(tmp, c, ldc, mr, nr, beta);
-            return;
-        }
-        KernelScalar(kc, a, b, c, ldc, mr, nr, beta);
-    }
-
-    private static void MergeTile(float* tmp, float* c, int ldc, int mr, int nr, float beta)
-    {
-        for (int r = 0; r < mr; r++)
-        {
-            float* dst = c + (long)r * ldc;
-            float* src = tmp + r * NR;
-            for (int j = 0; j < nr; j++)
-            {
-                dst[j] = beta == 0 ? src[j] : src[j] + beta * dst[j];
-            }
-        }
-    }
-
-    /// <summary>Portable micro-kernel over the same packing (intrinsics disabled or unavailable).</summary>
-    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, float beta)
-    {
-        float* acc = stackalloc float[MR * NR];
-        new Span<float>(acc, MR * NR).Clear();
-        for (int kk = 0; kk < kc; kk++)
-        {
-            float* ak = a + kk * MR;
-            float* bk = b + kk * NR;
-            for (int r = 0; r < MR; r++)
-            {
-                float av = ak[r];
-                float* row = acc + r * NR;
-                for (int j = 0; j < NR; j++)
-                {
-                    row[j] += av * bk[j];
-                }
-            }
-        }
-        MergeTile(acc, c, ldc, mr, nr, beta);
     }
 }

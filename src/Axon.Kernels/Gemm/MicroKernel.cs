@@ -1,18 +1,30 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Axon.Kernels.Cpu;
 
-namespace Axon.Kernels.Conv;
+namespace Axon.Kernels.Gemm;
 
-internal static unsafe partial class ConvGemm
+/// <summary>
+/// The one 6×16 register-blocked micro-kernel shared by SGEMM and the implicit-GEMM convolution: an A panel laid out
+/// [k][6] (broadcast) times B rows of 16 with row stride <c>ldb</c> (16 for packed panels; the input plane width when
+/// a pointwise convolution reads its input in place), accumulated in twelve AVX2 registers, with a scalar tier over the
+/// same layout.
+/// </summary>
+internal static unsafe class MicroKernel
 {
+    public const int MR = 6;
+    public const int NR = 16;
+
+    /// <summary>True when the AVX2/FMA kernel runs (chosen once per process).</summary>
+    public static bool Avx2Path => CpuFeatures.Avx2Fma;
+
     /// <summary>
-    /// 6×16 tile: six output channels (A panel [k][6], broadcast) × sixteen output pixels (B rows of 16, row stride
-    /// <paramref name="ldb"/>, so the pointwise path can read the input planes in place). <paramref name="accumulate"/>
-    /// adds to C (later depth blocks); partial tiles go through a stack tile so the kernel never writes past C.
+    /// C[mr×nr] = A·B when <paramref name="accumulate"/> is false, C += A·B otherwise. Partial tiles go through a stack
+    /// tile so the kernel never writes past C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
+    public static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
     {
         if (Avx2Path)
         {
