@@ -147,11 +147,15 @@ public sealed class ModelHandle : IDisposable
     internal Dictionary<string, Tensor> Execute(Replica replica, IReadOnlyDictionary<string, Tensor> inputs, int rows) =>
         _rules.RunRows(inputs, rows, (part, count) =>
         {
+            BeforeExecute?.Invoke(part, count);
             long t0 = Stopwatch.GetTimestamp();
             var outs = replica.Execute(part);
             Metrics.Executed(count, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             return outs;
         });
+
+    /// <summary>Test seam: called with every execution's inputs and real row count before it runs.</summary>
+    internal Action<IReadOnlyDictionary<string, Tensor>, int>? BeforeExecute { get; set; }
 
     private Replica PickReplica()
     {
