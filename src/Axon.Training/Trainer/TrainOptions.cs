@@ -52,4 +52,4 @@ public sealed record TrainOptions
 }
 
 /// <summary>Progress of a run, reported after every step.</summary>
-public readonly record struct TrainProgress(int Epoch, int Batch, int BatchesPerEpoch, long Step, double Loss, double Accuracy, double SamplesPerSecond, float LearningRate);
+public readonly record struct TrainProgress(int Epoch, int Batch, int BatchesPerEpoch, long Step, double BatchLoss, double Loss, double Accuracy, double SamplesPerSecond, float LearningRate);

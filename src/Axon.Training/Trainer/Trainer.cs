@@ -133,7 +133,7 @@ public sealed class Trainer : IDisposable
                 seen += batch.Count;
                 _step++;
                 double elapsed = before + clock.Elapsed.TotalSeconds;
-                progress?.Invoke(new TrainProgress(epoch, batch.Index, _loader.BatchesPerEpoch, _step, lossSum / seen, (double)correct / seen,
+                progress?.Invoke(new TrainProgress(epoch, batch.Index, _loader.BatchesPerEpoch, _step, loss, lossSum / seen, (double)correct / seen,
                     seen / Math.Max(1e-9, elapsed), lr));
                 bool last = batch.Index == _loader.BatchesPerEpoch - 1;
                 if (!last && _o.CheckpointEvery > 0 && _step % _o.CheckpointEvery == 0)
