@@ -91,6 +91,9 @@ public sealed record InstanceSpec
     public double NetworkGbps { get; init; }
     public double AcceleratorMemoryGib { get; init; }
 
+    /// <summary>Accelerator-to-accelerator bandwidth inside the instance, GB/s (NeuronLink, NVSwitch); 0 when none.</summary>
+    public double PeerToPeerGbytes { get; init; }
+
     /// <summary>On-demand USD per hour by region.</summary>
     public Dictionary<string, double> Prices { get; init; } = [];
     public string? PriceNote { get; init; }
