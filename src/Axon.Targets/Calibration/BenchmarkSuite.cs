@@ -53,7 +53,7 @@ public static class BenchmarkSuite
         {
             var r = c.Row;
             sb.AppendLine(FormattableString.Invariant(
-                $"| {r.Id} | {r.Model} | {r.Instance}{(r.Nodes > 1 ? $" x{r.Nodes}" : "")} | {r.BatchSize} | {r.Precision} | {r.Metric} | {r.Value:0.##} | {c.Projected:0.##} | {c.Error * 100:+0;-0}% | {r.Role} |"));
+                $"| {r.Id} | {r.Model} | {r.Instance}{(r.Nodes > 1 ? $" x{r.Nodes}" : "")} | {r.BatchSize} | {r.Precision} | {r.Metric} | {r.Value:0.##} | {c.Projected:0.##} | {c.Error * 100:+0;-0;0}% | {r.Role} |"));
         }
         var hold = checks.Where(c => c.IsHoldout).ToList();
         var cal = checks.Where(c => !c.IsHoldout).ToList();

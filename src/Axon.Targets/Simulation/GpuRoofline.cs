@@ -4,7 +4,7 @@ namespace Axon.Targets.Simulation;
 
 /// <summary>
 /// A GPU as a roofline per kernel: each lowered node is one kernel whose time is the larger of its tensor-core time
-/// (wave-quantized: output tiles are spread over the SMs, a partial last wave costs a whole wave) and its memory time
+/// (wave-quantized: output tiles, split along K when too few to fill the SMs, are spread over the SMs and a partial last wave costs a whole wave) and its memory time
 /// (weights plus activations in and out at sustained bandwidth), plus a launch overhead. Matrix work runs on tensor
 /// cores at the precision's peak; everything else on the FP32 pipes. Fitted factors: compute and memory efficiency and
 /// the launch overhead.
@@ -33,9 +33,12 @@ internal static class GpuRoofline
             if (item.Kind == WorkKind.Matmul)
             {
                 long tiles = item.Batches * Ceil(item.M, gpu.TileM) * Ceil(item.N, gpu.TileN);
-                long waves = Ceil(tiles, Math.Max(1, gpu.Sms));
-                double perTile = 2.0 * gpu.TileM * gpu.TileN * item.K;
-                compute = waves * perTile / (peak / Math.Max(1, gpu.Sms));
+                int sms = Math.Max(1, gpu.Sms);
+                // Too few output tiles to fill the SMs: split K (as cuBLAS/TensorRT do) up to 128-deep slices.
+                long split = tiles >= sms ? 1 : Math.Max(1, Math.Min(sms / tiles, item.K / 128));
+                long waves = Ceil(tiles * split, sms);
+                double perTile = 2.0 * gpu.TileM * gpu.TileN * Math.Ceiling((double)item.K / split);
+                compute = waves * perTile / (peak / sms);
             }
             compute += (double)item.VectorElements * Math.Max(1, item.VectorPasses + item.ScalarPasses) / fp32;
             double memory = (double)(item.WeightElements + item.InputElements + item.OutputElements) * bytes / bw;

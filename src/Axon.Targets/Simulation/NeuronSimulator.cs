@@ -9,7 +9,7 @@ namespace Axon.Targets.Simulation;
 /// contraction of at most rows partitions, so partial tiles cost a whole tile (tile quantization); ScalarE and VectorE
 /// stream 128 lanes, one element per lane per cycle per pass, each instruction at least a fixed overhead; DMA moves
 /// weights that do not fit in SBUF (and activations that spill) at the core's share of HBM/DMA bandwidth, with a fixed
-/// setup cost per transfer. Each node is split into output-tile chunks that flow DMA-in → PE → ACT → DVE → DMA-out on
+/// setup cost per node transfer (the 16 queues of a core hide it between chunks). Each node is split into output-tile chunks that flow DMA-in → PE → ACT → DVE → DMA-out on
 /// four engines that run concurrently (double-buffered: weights for chunk c may load while chunk c-2 computes, and
 /// a node's weights may prefetch while the previous node runs). The calibrated factors scale the tensor engine's
 /// sustained rate and add per-node dispatch and per-inference runtime/host overheads.
@@ -72,7 +72,7 @@ internal static class NeuronSimulator
                 {
                     inStart = Math.Max(inStart, ready);
                 }
-                double inEnd = wIn + aIn > 0 ? inStart + wIn + aIn + fixedS : inStart;
+                double inEnd = wIn + aIn > 0 ? inStart + wIn + aIn + (c == 0 ? fixedS : 0) : inStart;
                 dmaFree = Math.Max(dmaFree, inEnd);
                 double peStart = Math.Max(Math.Max(peFree, inEnd), ready);
                 peStarts[c] = peStart;
@@ -86,20 +86,20 @@ internal static class NeuronSimulator
                 if (outS > 0)
                 {
                     double outStart = Math.Max(dmaFree, dveEnd);
-                    outEnd = outStart + outS / chunks + fixedS;
+                    outEnd = outStart + outS / chunks + (c == 0 ? fixedS : 0);
                     dmaFree = outEnd;
                 }
                 end = Math.Max(end, outEnd);
             }
             double nodeOverhead = cal.NodeOverheadUs * 1e-6;
-            double dmaS = weightS + inS + outS + (weightS + inS > 0 ? chunks * fixedS : 0) + (outS > 0 ? chunks * fixedS : 0);
+            double dmaS = weightS + inS + outS + (weightS + inS > 0 ? fixedS : 0) + (outS > 0 ? fixedS : 0);
             peBusy += peS;
             vecBusy += Math.Max(actS, dveS);
             dmaBusy += dmaS;
             overhead += nodeOverhead;
             usefulFlops += item.MatmulFlops;
             double time = end - start + nodeOverhead;
-            var bound = Classify(peS + Math.Max(actS, dveS), dmaS, nodeOverhead + (dmaS > 0 ? chunks * fixedS : 0));
+            var bound = Classify(peS + Math.Max(actS, dveS), dmaS, nodeOverhead + (dmaS > 0 ? fixedS : 0));
             double peak = PeakFlops(d, prec);
             nodes.Add(new NodeProjection(item.Node, item.Op, time * 1e6, bound, peak > 0 && time > 0 ? item.MatmulFlops / (time * peak) : 0));
             prefetchGate = ready;
