@@ -21,16 +21,26 @@ public sealed class DynamicQuantizeMatMul : PassBase
     {
         var index = new GraphIndex(graph);
         var exclude = new HashSet<string>(context.Options.PrecisionExclude, StringComparer.Ordinal);
-        var replace = new Dictionary<Node, Node?>();
+        var replace = new Dictionary<Node, Node[]>();
         var inits = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
         {
-            if (exclude.Contains(node.Name) || node.Outputs.Any(exclude.Contains) || Match(node, index) is not { } m)
+            if (exclude.Contains(node.Name) || node.Outputs.Any(exclude.Contains))
             {
                 continue;
             }
             context.CurrentNode = node;
+            if (SelfAttention.Rewrite(node, index, graph, taken, inits) is { } attention)
+            {
+                replace[node] = attention;
+                context.Count(Name, "Attention");
+                continue;
+            }
+            if (Match(node, index) is not { } m)
+            {
+                continue;
+            }
             var (q, scale) = WeightQuantizer.PerColumn(m.Weight.ReadOnlySpan<float>(), m.K, m.N, m.TransB, m.Alpha);
             string stem = node.Inputs[1];
             string qName = Rewrite.FreshName(graph, stem + "_int8", taken);
@@ -42,11 +52,27 @@ public sealed class DynamicQuantizeMatMul : PassBase
             {
                 dq.SetAttr(a);
             }
-            replace[node] = dq;
+            replace[node] = [dq];
             context.Count(Name, node.OpType);
         }
         context.CurrentNode = null;
-        return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace, inits);
+        return replace.Count == 0 ? graph : Apply(graph, replace, inits);
+    }
+
+    /// <summary>A copy of the graph with each replaced node swapped for its (one or more) new nodes, in order.</summary>
+    internal static Axon.Graph.Graph Apply(Axon.Graph.Graph g, Dictionary<Node, Node[]> replace, Dictionary<string, Tensor> inits)
+    {
+        var r = g.Clone();
+        r.Nodes.Clear();
+        foreach (var n in g.Nodes)
+        {
+            r.Nodes.AddRange(replace.TryGetValue(n, out var m) ? m : [n]);
+        }
+        foreach (var kv in inits)
+        {
+            r.Initializers[kv.Key] = kv.Value;
+        }
+        return r;
     }
 
     private sealed record Target(Tensor Weight, int K, int N, bool TransB, float Alpha, string Bias, string Residual);

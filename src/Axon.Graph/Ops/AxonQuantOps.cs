@@ -21,3 +21,18 @@ internal sealed class AxonDynamicQuantMatMulOp : IOpSchema
         return ctx.One(DType.Float32, new SymShape(dims));
     }
 }
+
+/// <summary>axon:AttentionCore(qkv [B, S, 3·H·D], mask?): the output [B, S, H·D].</summary>
+[Schema("AttentionCore", Domain = "axon")]
+internal sealed class AxonAttentionCoreOp : IOpSchema
+{
+    public TypeInfo[] InferTypes(InferContext ctx)
+    {
+        var x = ctx.Shape(0);
+        if (!x.HasRank || x.Rank != 3 || !x[2].IsKnown)
+        {
+            return ctx.One(ctx.ElemType(0), SymShape.UnknownRank);
+        }
+        return ctx.One(ctx.ElemType(0), new SymShape([x[0], x[1], Dim.Known(x[2].Value / 3)]));
+    }
+}
