@@ -17,6 +17,8 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 // (this machine is noisy: compare best-round medians). Usage:
 //   dotnet run -c Release --project bench/Axon.Bench.Peers -- [--model PATH | --minilm] [--threads N] [--batch B]
 //       [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--json FILE]
+if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
+if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);
 byte[] bytes = opts.Model is null ? MiniLM() : File.ReadAllBytes(opts.Model);
 string name = opts.Model is null ? "all-MiniLM-L6-v2" : Path.GetFileName(opts.Model);

@@ -51,5 +51,6 @@ public static class Pipelines
 
     public static PassManager For(int optLevel) => new(Steps(optLevel));
 
-    public static PassManager For(CompileOptions options) => For(options.OptLevel);
+    // Precision passes (quantization, auto-cast) run last, on the fused graph.
+    public static PassManager For(CompileOptions options) => new(Steps(options.OptLevel).Concat(Quantization.PrecisionPasses.Steps(options)));
 }
