@@ -77,9 +77,7 @@ internal static class CompileCommand
             throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
         }
         var model = OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path)));
-        ReportUnsupported(model);
-        var result = Compiler.Compiler.Compile(model, options, bytes, cacheDir,
-            p => io.Err.WriteLine($"  [{p.Elapsed.TotalMilliseconds,8:F1} ms] {p.Phase}"));
+        var result = Rendering.PassProgress.Run(io, progress => Compiler.Compiler.Compile(model, options, bytes, cacheDir, progress));
         output ??= Path.ChangeExtension(path, ".axon");
         AxonFile.Save(result.Model, output);
         var m = result.Model.Metadata;
@@ -106,38 +104,14 @@ internal static class CompileCommand
         return CliHost.Ok;
     }
 
-    /// <summary>Every unsupported op at once (node, op, opset), before any pass runs.</summary>
-    private static void ReportUnsupported(Axon.Graph.Model model)
-    {
-        var missing = new List<string>();
-        void Walk(Axon.Graph.Graph g)
-        {
-            foreach (var n in g.Nodes)
-            {
-                if (OpRegistry.Find(n.Domain, n.OpType) is null)
-                {
-                    missing.Add($"{n} at opset {model.OpsetFor(n.Domain)}");
-                }
-                foreach (var sg in n.Subgraphs())
-                {
-                    Walk(sg);
-                }
-            }
-        }
-        Walk(model.Graph);
-        if (missing.Count > 0)
-        {
-            throw new AxonCompileException($"{missing.Count} unsupported operator use(s):\n  " + string.Join("\n  ", missing), "AXC030");
-        }
-    }
-
     private static int ListOperators(CliIO io)
     {
         var fast = KernelRegistry.Ops.ToHashSet(StringComparer.Ordinal);
-        foreach (var (domain, op) in OpRegistry.All.OrderBy(x => x.Domain, StringComparer.Ordinal).ThenBy(x => x.Op, StringComparer.Ordinal))
+        io.Out.WriteLine($"{"operator",-40} {"opsets",-8} implementation");
+        foreach (var (domain, op, opsets) in SupportCheck.Operators())
         {
             string name = domain.Length > 0 ? $"{domain}:{op}" : op;
-            io.Out.WriteLine($"{name,-40} {(fast.Contains(name) ? "fast kernel + reference" : "reference")}");
+            io.Out.WriteLine($"{name,-40} {opsets,-8} {(fast.Contains(name) ? "fast kernel + reference" : "reference")}");
         }
         return CliHost.Ok;
     }

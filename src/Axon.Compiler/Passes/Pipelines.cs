@@ -45,7 +45,14 @@ public static class Pipelines
         steps.Add(new FuseResidualAdd());
         steps.Add(new FuseActivation());
         steps.Add(new DeadCodeElimination());
-        // -O3: elementwise-chain fusion and layout selection are not implemented yet; -O3 runs the -O2 pipeline.
+        if (optLevel == 2)
+        {
+            return steps;
+        }
+        // -O3: what the epilogues did not absorb, chains of elementwise ops, runs as one pass over memory. Last, so a
+        // Relu after a Conv stays an epilogue (cheaper still: no extra pass at all).
+        // Layout selection (NCHWc) is deferred: see docs/architecture.md, "Deferred: blocked layouts".
+        steps.Add(new FuseElementwiseChains());
         return steps;
     }
 
