@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 namespace Axon.Kernels.Gemm;
 
 /// <summary>
@@ -43,6 +44,14 @@ public sealed unsafe class PackedMatrix : IDisposable
                 for (int kk = 0; kk < kc; kk++)
                 {
                     int j = 0;
+                    if (!transB && nr == Sgemm.NR && Vector256.IsHardwareAccelerated)
+                    {
+                        float* row = b + (long)(k0 + kk) * ldb + j0;
+                        Vector256.Load(row).Store(dst);
+                        Vector256.Load(row + 8).Store(dst + 8);
+                        dst += Sgemm.NR;
+                        continue;
+                    }
                     if (!transB)
                     {
                         float* src = b + (long)(k0 + kk) * ldb + j0;

@@ -1,0 +1,2 @@
+namespace Axon.Bench;
+public class GemmBench { }
