@@ -68,6 +68,24 @@ public static unsafe partial class Sgemm
     }
 
     /// <summary>
+    /// Single-threaded GEMM against a B already packed into raw memory with <see cref="PackedMatrix.PackInto"/>: for
+    /// small products inside another parallel loop (attention heads), with no pool hand-off and no allocation.
+    /// </summary>
+    internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, float* bPacked, float* c, int ldc)
+    {
+        if (m <= 0 || n <= 0 || k <= 0)
+        {
+            return;
+        }
+        var body = new TileBody
+        {
+            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
+            MCBlock = (m + MR - 1) / MR * MR, NCBlock = (n + NR - 1) / NR * NR,
+        };
+        body.Invoke(0);
+    }
+
+    /// <summary>
     /// Splits C into equal tasks: M blocks of at most <see cref="MCMax"/> rows (a multiple of the thread count when M is
     /// large, so no core idles at the end), and N blocks of whole panels only when M alone gives too few tasks.
     /// </summary>
