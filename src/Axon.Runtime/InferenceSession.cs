@@ -40,7 +40,18 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs) => Run(inputs, null);
 
     /// <summary>Runs the model and reports each plan step's wall time in milliseconds (for profiling tools).</summary>
-    public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs, Action<PlanStep, double>? onStep)
+    public IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs, Action<PlanStep, double>? onStep) =>
+        Run(inputs, _pool, onStep);
+
+    /// <summary>Builds (and caches) the plan for these input shapes without running it; returns it (for memory accounting).</summary>
+    internal ExecutionPlan Prepare(IReadOnlyDictionary<string, int[]> shapes)
+    {
+        string key = string.Join(";", Inputs.Where(v => shapes.ContainsKey(v.Name)).Select(v => v.Name + "=" + string.Join("x", shapes[v.Name])));
+        return _plans.GetOrAdd(key, _ => new PlanCache(PlanBuilder.Build(_model, shapes))).Plan;
+    }
+
+    /// <summary>Runs on a given worker pool (the runtime's replicas share one session, each with its own pool).</summary>
+    internal IReadOnlyList<KeyValuePair<string, IValue?>> Run(IReadOnlyDictionary<string, Tensor> inputs, WorkerPool pool, Action<PlanStep, double>? onStep)
     {
         var ordered = new IValue?[Inputs.Count];
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -67,7 +78,7 @@ public sealed class InferenceSession : IDisposable
         var executor = cache.Rent();
         try
         {
-            var results = executor.Run(ordered, _pool, onStep);
+            var results = executor.Run(ordered, pool, onStep);
             return Outputs.Select((o, i) => new KeyValuePair<string, IValue?>(o.Name, results[i])).ToList();
         }
         finally

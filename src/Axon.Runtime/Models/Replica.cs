@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Axon.Kernels.Threading;
+
+namespace Axon.Runtime;
+
+/// <summary>
+/// One copy of a model placed on one or more logical cores: the shared session run on this replica's own worker pool
+/// (sized to its cores). Tracks its in-flight runs so requests can go to the least busy replica, and charges its run
+/// time to its cores.
+/// </summary>
+internal sealed class Replica : IDisposable
+{
+    private readonly InferenceSession _session;
+    private int _active;
+
+    public Replica(int index, InferenceSession session, IReadOnlyList<LogicalCore> cores, string modelName)
+    {
+        Index = index;
+        _session = session;
+        Cores = cores;
+        Pool = new WorkerPool(cores.Count, $"axon-{modelName}-r{index}");
+    }
+
+    public int Index { get; }
+    public IReadOnlyList<LogicalCore> Cores { get; }
+    public WorkerPool Pool { get; }
+
+    /// <summary>Runs in progress on this replica (batcher and direct callers together).</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    /// <summary>Runs one execution; outputs as tensors by name.</summary>
+    public Dictionary<string, Tensor> Execute(IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        Interlocked.Increment(ref _active);
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var kv in _session.Run(inputs, Pool, null))
+            {
+                if (kv.Value is Tensor t)
+                {
+                    result[kv.Key] = t;
+                }
+            }
+            return result;
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(t0);
+            foreach (var c in Cores)
+            {
+                c.AddBusy(elapsed);
+            }
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    public void Dispose() => Pool.Dispose();
+}
