@@ -33,6 +33,7 @@ public static class AxonCli
         root.Subcommands.Add(ConformanceCommand.Create(io));
         root.Subcommands.Add(CompileCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 
