@@ -34,6 +34,8 @@ public static class AxonCli
         root.Subcommands.Add(CompileCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(LsCommand.Create(io));
+        root.Subcommands.Add(PerfCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 
