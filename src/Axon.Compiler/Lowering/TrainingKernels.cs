@@ -187,7 +187,19 @@ internal sealed class ReluGradKernelProvider : IKernelProvider
             var dy = inputs[0]!.Span<float>();
             var y = inputs[1]!.Span<float>();
             var dx = outputs[0].Span<float>();
-            for (int i = 0; i < dx.Length; i++)
+            int i = 0;
+            if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                ref float pdy = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
+                ref float py = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float pdx = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+                for (; i <= dx.Length - 8; i += 8)
+                {
+                    var keep = System.Runtime.Intrinsics.Vector256.GreaterThan(System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref py, (nuint)i), System.Runtime.Intrinsics.Vector256<float>.Zero);
+                    System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref pdy, (nuint)i) & keep, ref pdx, (nuint)i);
+                }
+            }
+            for (; i < dx.Length; i++)
             {
                 dx[i] = y[i] > 0 ? dy[i] : 0f;
             }

@@ -104,6 +104,8 @@ public sealed class CnnTrainingTests
         using var session = new InferenceSession(tg.ToModel(), pool);
         session.Run(feeds);
         var perStep = new Dictionary<string, double>();
+        var proc = Process.GetCurrentProcess();
+        var cpu0 = proc.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         const int steps = 10;
         for (int i = 0; i < steps; i++)
@@ -111,11 +113,13 @@ public sealed class CnnTrainingTests
             session.Run(feeds, (step, ms) => { var key = step.Node.OpType + " " + step.KernelName + " " + step.Node.DisplayName; perStep[key] = perStep.GetValueOrDefault(key) + ms; });
         }
         double total = sw.Elapsed.TotalMilliseconds / steps;
+        proc.Refresh();
+        double cpu = (proc.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         Console.WriteLine($"CNN training step, batch 64, 1 thread: {total:F1} ms");
         foreach (var kv in perStep.OrderByDescending(kv => kv.Value).Take(15))
         {
             Console.WriteLine($"  {kv.Value / steps,8:F2} ms  {kv.Key}");
         }
-        File.WriteAllText(Path.Combine(Path.GetTempPath(), "axon-cnn-step.txt"), $"{total:F1} ms\n" + string.Join("\n", perStep.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Value / steps:F2} {kv.Key}")));
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "axon-cnn-step.txt"), $"wall {total:F1} ms, cpu {cpu:F1} ms per step (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})\n" + string.Join("\n", perStep.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Value / steps:F2} {kv.Key}")));
     }
 }
