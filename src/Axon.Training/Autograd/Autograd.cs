@@ -151,7 +151,8 @@ public static class Autograd
         var req = new HashSet<string>(sources, StringComparer.Ordinal);
         foreach (var n in g.Nodes)
         {
-            if (NonDifferentiable.Contains(n.OpType) || !n.Inputs.Any(i => i.Length > 0 && req.Contains(i)))
+            if (NonDifferentiable.Contains(n.OpType)
+                || !n.Inputs.Where((i, k) => !(k > 0 && DataOnlyInputs.Contains(n.OpType))).Any(i => i.Length > 0 && req.Contains(i)))
             {
                 continue;
             }
@@ -182,6 +183,12 @@ public static class Autograd
         }
         return seen;
     }
+
+    /// <summary>Ops whose inputs after the first are settings (ratio, shapes, pads), never differentiated.</summary>
+    private static readonly HashSet<string> DataOnlyInputs = new(StringComparer.Ordinal)
+    {
+        "Dropout", "Reshape", "Expand", "Pad", "Slice", "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "Tile",
+    };
 
     /// <summary>Ops whose outputs carry no gradient (shapes, indices, comparisons).</summary>
     private static readonly HashSet<string> NonDifferentiable = new(StringComparer.Ordinal)

@@ -17,8 +17,15 @@ internal sealed class ReduceGrad : IGradRule
             return;
         }
         string x = ctx.Input(0), y = ctx.Output(0);
-        int rank = ctx.RankOrFail(x);
         long[]? axes = ctx.Node.GetInts("axes") ?? ctx.ConstInts(1);
+        if (ctx.Rank(x) is null && (axes is null || axes.Length == 0) && ctx.Node.GetInt("noop_with_empty_axes", 0) == 0)
+        {
+            // Reduce-all: dY broadcasts from a scalar (or all-ones shape) whatever X's rank.
+            var all = ctx.Emit("Expand", [dy, ctx.Emit("Shape", [x], "shape_of")], "reduce_dx");
+            ctx.AddGrad(0, ctx.Node.OpType == "ReduceSum" ? all : ctx.Emit("Div", [all, ctx.Emit("Cast", [ctx.Emit("Size", [x], "size_x")], "size_xf", Attr.Of("to", (long)ctx.ElemType(x)))], "mean_dx"));
+            return;
+        }
+        int rank = ctx.RankOrFail(x);
         if (ctx.HasInput(1) && axes is null)
         {
             throw ctx.Fail("the axes input must be a constant");

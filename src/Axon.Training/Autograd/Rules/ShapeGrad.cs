@@ -11,6 +11,8 @@ namespace Axon.Training;
 [GradFor("Squeeze")]
 [GradFor("Unsqueeze")]
 [GradFor("Identity")]
+[GradFor("Expand")]
+[GradFor("Cast")]
 internal sealed class ShapeGrad : IGradRule
 {
     public void Backward(GradContext ctx)
@@ -25,6 +27,16 @@ internal sealed class ShapeGrad : IGradRule
             return;
         }
         string x = ctx.Input(0);
+        if (ctx.Node.OpType == "Expand")
+        {
+            ctx.AddGrad(0, ctx.EmitAxon("ReduceSumTo", [dy, x], "expand_dx"));
+            return;
+        }
+        if (ctx.Node.OpType == "Cast")
+        {
+            ctx.AddGrad(0, ctx.Emit("Cast", [dy], "cast_dx", Attr.Of("to", (long)ctx.ElemType(x))));
+            return;
+        }
         string shape = ctx.StaticShape(x) is { } s
             ? ctx.Int64s(s.Select(v => (long)v).ToArray())
             : ctx.Emit("Shape", [x], "shape_of");
