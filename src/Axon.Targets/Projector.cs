@@ -49,6 +49,10 @@ public sealed class Projector
     public static PreparedModel Prepare(Model model, int optLevel = 2, string name = "model") =>
         new(Pipelines.For(optLevel).Run(model), name);
 
+    /// <summary>A copy of <paramref name="model"/> whose symbolic input dimensions are fixed (first = batch, others from <paramref name="dims"/>).</summary>
+    public static Model BindInputs(Model model, int batch, IReadOnlyDictionary<string, long>? dims = null) =>
+        WorkloadLowering.Bind(model, batch, dims ?? new Dictionary<string, long>());
+
     /// <summary>One core (or one GPU) of <paramref name="device"/> at one batch size.</summary>
     public CoreProjection ProjectCore(PreparedModel model, DeviceSpec device, int batch, string precision, IReadOnlyDictionary<string, long>? dims = null)
     {
