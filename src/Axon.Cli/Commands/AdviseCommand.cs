@@ -68,10 +68,12 @@ internal static class AdviseCommand
             var measured = new List<(InstanceProjection, InstanceSpec)>();
             if (!p.GetValue(noCpu))
             {
-                foreach (int b in new[] { 1, 8 })
+                // Batch 1, then batch 8 only when batch 1 leaves room under the objective (keeps the measurement short).
+                var one = TargetsSupport.MeasureCpu(m, 1, d);
+                measured.Add((projector.Measured(one), projector.CpuProxy()));
+                if (one.LatencyMs * 8 <= request.P99Ms * 2)
                 {
-                    var cpu = TargetsSupport.MeasureCpu(m, b, d);
-                    measured.Add((projector.Measured(cpu), projector.CpuProxy()));
+                    measured.Add((projector.Measured(TargetsSupport.MeasureCpu(m, 8, d)), projector.CpuProxy()));
                 }
             }
             var advice = advisor.Advise(prepared, request, measured);
