@@ -38,9 +38,11 @@ public class SimulatorTests
         // Weights stationary: K/128 = 4 passes x N/128 = 8 stationary tiles x one 256-wide moving tile = 8192 cycles
         // (the other orientation, 4 x 2 x two 512-wide tiles, is the same).
         Assert.Equal(8192, NeuronSimulator.MatmulCycles(w, te));
-        // Tile quantization: 129 rows cost as much as 256 (a second, nearly empty stationary tile).
-        var w129 = SingleMatMul(129, 512, 1024).Items.Single(i => i.Kind == WorkKind.Matmul);
-        Assert.Equal(8192, NeuronSimulator.MatmulCycles(w129, te));
+        // Tile quantization: a 129-deep contraction takes two passes of the 128-row array, as many cycles as 256.
+        var k129 = SingleMatMul(256, 129, 1024).Items.Single(i => i.Kind == WorkKind.Matmul);
+        var k256 = SingleMatMul(256, 256, 1024).Items.Single(i => i.Kind == WorkKind.Matmul);
+        Assert.Equal(2 * 8 * 256, NeuronSimulator.MatmulCycles(k129, te));
+        Assert.Equal(NeuronSimulator.MatmulCycles(k256, te), NeuronSimulator.MatmulCycles(k129, te));
         // Tiny moving tiles pay the 64-cycle initiation interval: M = 8 costs as if 64 wide.
         var w8 = SingleMatMul(8, 512, 1024).Items.Single(i => i.Kind == WorkKind.Matmul);
         Assert.Equal(4 * 8 * 64, NeuronSimulator.MatmulCycles(w8, te));
