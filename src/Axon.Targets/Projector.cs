@@ -14,7 +14,12 @@ public sealed class PreparedModel
     {
         Optimized = optimized;
         Name = name;
+        var g = optimized.Graph;
+        HasSymbolicBatch = g.RuntimeInputs.Any(i => i.Type.Kind == TypeKind.Tensor && i.Type.Shape.HasRank && i.Type.Shape.Rank > 0 && !i.Type.Shape[0].IsKnown);
     }
+
+    /// <summary>Whether some input's first dimension is symbolic; a model with fixed shapes runs as it is at every batch size.</summary>
+    public bool HasSymbolicBatch { get; }
 
     /// <summary>The optimized graph (Axon.Compiler pipeline output) that projections lower.</summary>
     public Model Optimized { get; }
@@ -60,7 +65,9 @@ public sealed class Projector
         {
             throw new AxonInputException($"batch size must be positive, not {batch}", "AXT011");
         }
-        return Simulate(model.Lower(batch, dims ?? new Dictionary<string, long>()), device, Precision.Normalize(precision), batch);
+        int effective = model.HasSymbolicBatch ? batch : 1;
+        var p = Simulate(model.Lower(effective, dims ?? new Dictionary<string, long>()), device, Precision.Normalize(precision), effective);
+        return effective == batch ? p : p with { Notes = [.. p.Notes, $"the model's inputs have a fixed batch: batch size {batch} projected as one call"] };
     }
 
     internal static CoreProjection Simulate(Workload w, DeviceSpec d, string precision, int batch) => d.Kind switch
@@ -80,7 +87,7 @@ public sealed class Projector
     {
         var d = Catalog.DeviceOf(instance);
         var core = ProjectCore(model, d, batch, precision, dims);
-        var w = model.Lower(batch, dims ?? new Dictionary<string, long>());
+        var w = model.Lower(core.BatchSize, dims ?? new Dictionary<string, long>());
         return FromCore(instance, d, core, w);
     }
 
