@@ -36,6 +36,8 @@ public static class AxonCli
         root.Subcommands.Add(ServeCommand.Create(io));
         root.Subcommands.Add(LsCommand.Create(io));
         root.Subcommands.Add(PerfCommand.Create(io));
+        root.Subcommands.Add(ProjectCommand.Create(io));
+        root.Subcommands.Add(AdviseCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 

@@ -14,7 +14,12 @@ public sealed class PreparedModel
     {
         Optimized = optimized;
         Name = name;
+        var g = optimized.Graph;
+        HasSymbolicBatch = g.RuntimeInputs.Any(i => i.Type.Kind == TypeKind.Tensor && i.Type.Shape.HasRank && i.Type.Shape.Rank > 0 && !i.Type.Shape[0].IsKnown);
     }
+
+    /// <summary>Whether some input's first dimension is symbolic; a model with fixed shapes runs as it is at every batch size.</summary>
+    public bool HasSymbolicBatch { get; }
 
     /// <summary>The optimized graph (Axon.Compiler pipeline output) that projections lower.</summary>
     public Model Optimized { get; }
@@ -49,6 +54,10 @@ public sealed class Projector
     public static PreparedModel Prepare(Model model, int optLevel = 2, string name = "model") =>
         new(Pipelines.For(optLevel).Run(model), name);
 
+    /// <summary>A copy of <paramref name="model"/> whose symbolic input dimensions are fixed (first = batch, others from <paramref name="dims"/>).</summary>
+    public static Model BindInputs(Model model, int batch, IReadOnlyDictionary<string, long>? dims = null) =>
+        WorkloadLowering.Bind(model, batch, dims ?? new Dictionary<string, long>());
+
     /// <summary>One core (or one GPU) of <paramref name="device"/> at one batch size.</summary>
     public CoreProjection ProjectCore(PreparedModel model, DeviceSpec device, int batch, string precision, IReadOnlyDictionary<string, long>? dims = null)
     {
@@ -56,7 +65,9 @@ public sealed class Projector
         {
             throw new AxonInputException($"batch size must be positive, not {batch}", "AXT011");
         }
-        return Simulate(model.Lower(batch, dims ?? new Dictionary<string, long>()), device, Precision.Normalize(precision), batch);
+        int effective = model.HasSymbolicBatch ? batch : 1;
+        var p = Simulate(model.Lower(effective, dims ?? new Dictionary<string, long>()), device, Precision.Normalize(precision), effective);
+        return effective == batch ? p : p with { Notes = [.. p.Notes, $"the model's inputs have a fixed batch: batch size {batch} projected as one call"] };
     }
 
     internal static CoreProjection Simulate(Workload w, DeviceSpec d, string precision, int batch) => d.Kind switch
@@ -76,7 +87,7 @@ public sealed class Projector
     {
         var d = Catalog.DeviceOf(instance);
         var core = ProjectCore(model, d, batch, precision, dims);
-        var w = model.Lower(batch, dims ?? new Dictionary<string, long>());
+        var w = model.Lower(core.BatchSize, dims ?? new Dictionary<string, long>());
         return FromCore(instance, d, core, w);
     }
 

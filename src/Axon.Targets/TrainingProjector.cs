@@ -59,7 +59,10 @@ public static class TrainingProjector
         double computeS = step.LatencyMs / 1e3;
         double gradBytes = forward.WeightElements * (double)Math.Max(2, Precision.Bytes(step.Precision));
         int cores = Math.Max(1, instance.Cores);
-        double intraBw = (instance.PeerToPeerGbytes > 0 ? instance.PeerToPeerGbytes : instance.NetworkGbps / 8) * 1e9;
+        // One chip: its cores reduce through device memory. Several: the accelerator links (NeuronLink, NVSwitch), or
+        // the host network when the catalog lists none (PCIe-only GPU boxes; pessimistic).
+        double intraBw = (instance.Chips <= 1 ? d.MemoryGbpsPerChip / 2
+            : instance.PeerToPeerGbytes > 0 ? instance.PeerToPeerGbytes : instance.NetworkGbps / 8) * 1e9;
         double allReduce = cores > 1 ? 2.0 * (cores - 1) / cores * gradBytes / intraBw : 0;
         if (nodes > 1)
         {

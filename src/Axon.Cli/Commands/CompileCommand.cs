@@ -19,7 +19,7 @@ internal static class CompileCommand
         var batch = new Option<string?>("--batch-sizes") { Description = "batch sizes to plan, e.g. 1,4,8" };
         var dynamic = new Option<bool>("--dynamic-batch") { Description = "plan for any batch size at run time" };
         var buckets = new Option<string[]>("--buckets") { Description = "shape buckets per symbolic dim, e.g. seq=32,64,128", Arity = ArgumentArity.ZeroOrMore };
-        var target = new Option<string>("--target") { Description = "compile target", DefaultValueFactory = _ => "cpu" };
+        var target = new Option<string>("--target") { Description = "cpu, or a device to project onto beside the CPU artifact: inf1|inf2|trn1|trn2|t4|a10g|l4|a100|h100", DefaultValueFactory = _ => "cpu" };
         var autoCast = new Option<string>("--auto-cast") { Description = "none|matmult|all", DefaultValueFactory = _ => "none" };
         var castType = new Option<string>("--auto-cast-type") { Description = "bf16|fp16", DefaultValueFactory = _ => "bf16" };
         var cache = new Option<string?>("--cache-dir") { Description = "compile cache folder (default: $AXON_CACHE_DIR)" };
@@ -43,7 +43,7 @@ internal static class CompileCommand
                 BatchSizes = ParseInts(p.GetValue(batch), "--batch-sizes"),
                 DynamicBatch = p.GetValue(dynamic),
                 Buckets = ParseBuckets(p.GetValue(buckets) ?? []),
-                Target = p.GetValue(target) is "cpu" ? "cpu" : throw new UsageException("--target: only 'cpu' is available"),
+                Target = "cpu", // the artifact always holds the CPU plan; other targets are projected (CompileProjection)
                 AutoCast = p.GetValue(autoCast) switch
                 {
                     "none" => AutoCast.None,
@@ -59,7 +59,11 @@ internal static class CompileCommand
                 },
                 DumpAfter = p.GetValue(dumpAfter) ?? [],
             };
-            return Compile(io, path, p.GetValue(output), options, p.GetValue(cache) ?? Environment.GetEnvironmentVariable("AXON_CACHE_DIR"), p.GetValue(stats));
+            string projectOn = p.GetValue(target) ?? "cpu";
+            var catalog = projectOn == "cpu" ? null : Axon.Targets.TargetCatalog.Load();
+            var device = catalog?.Target(projectOn); // unknown targets fail before compiling
+            int rc = Compile(io, path, p.GetValue(output), options, p.GetValue(cache) ?? Environment.GetEnvironmentVariable("AXON_CACHE_DIR"), p.GetValue(stats));
+            return rc == CliHost.Ok && catalog is not null ? CompileProjection.Print(io, catalog, projectOn, path, options) : rc;
         });
         return cmd;
     }
