@@ -32,6 +32,8 @@ public static class AxonCli
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(ConformanceCommand.Create(io));
         root.Subcommands.Add(CompileCommand.Create(io));
+        root.Subcommands.Add(QuantizeCommand.Create(io));
+        root.Subcommands.Add(CompareCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 
