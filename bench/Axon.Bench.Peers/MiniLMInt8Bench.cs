@@ -68,6 +68,22 @@ internal static class MiniLMInt8Bench
         Console.WriteLine($"  {mode,-4}  {rb.Min(),9:F2} ms   rounds {string.Join(" ", rb.Select(v => v.ToString("F1")))}");
         Console.WriteLine($"  speed-up {ra.Min() / rb.Min():F2}x   sentence-embedding cosine over {cos.Count} inputs: min {cos.Min():F5}  mean {cos.Average():F5}");
         Console.WriteLine($"  kernels: {string.Join(", ", kernels)}");
+        if (args.Contains("--profile"))
+        {
+            foreach (var (name, session) in new[] { ("fp32", a), (mode, b) })
+            {
+                var byKernel = new Dictionary<string, double>(StringComparer.Ordinal);
+                for (int i = 0; i < 3; i++)
+                {
+                    session.Run(feeds, (step, ms) => byKernel[$"{step.Node.OpType} [{step.KernelName}]"] = byKernel.GetValueOrDefault($"{step.Node.OpType} [{step.KernelName}]") + ms / 3);
+                }
+                Console.WriteLine($"  profile {name}:");
+                foreach (var (k, ms) in byKernel.OrderByDescending(kv => kv.Value).Take(10))
+                {
+                    Console.WriteLine($"    {ms,9:F2} ms  {k}");
+                }
+            }
+        }
     }
 
     private static Dictionary<string, Tensor> Feeds(Random rng, int batch, int seq)

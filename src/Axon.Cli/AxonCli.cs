@@ -38,6 +38,8 @@ public static class AxonCli
         root.Subcommands.Add(PerfCommand.Create(io));
         root.Subcommands.Add(ProjectCommand.Create(io));
         root.Subcommands.Add(AdviseCommand.Create(io));
+        root.Subcommands.Add(QuantizeCommand.Create(io));
+        root.Subcommands.Add(CompareCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 

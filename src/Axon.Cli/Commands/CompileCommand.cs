@@ -22,13 +22,14 @@ internal static class CompileCommand
         var target = new Option<string>("--target") { Description = "cpu, or a device to project onto beside the CPU artifact: inf1|inf2|trn1|trn2|t4|a10g|l4|a100|h100", DefaultValueFactory = _ => "cpu" };
         var autoCast = new Option<string>("--auto-cast") { Description = "none|matmult|all", DefaultValueFactory = _ => "none" };
         var castType = new Option<string>("--auto-cast-type") { Description = "bf16|fp16", DefaultValueFactory = _ => "bf16" };
+        var rounding = new Option<string>("--rounding") { Description = "auto-cast rounding: nearest|stochastic (seeded)", DefaultValueFactory = _ => "nearest" };
         var cache = new Option<string?>("--cache-dir") { Description = "compile cache folder (default: $AXON_CACHE_DIR)" };
         var dumpAfter = new Option<string[]>("--dump-after") { Description = "print the IR after these passes (or 'all')", Arity = ArgumentArity.ZeroOrMore };
         var stats = new Option<bool>("--print-pass-stats") { Description = "print what each pass changed" };
         var list = new Option<bool>("--list-operators") { Description = "print every supported operator and exit" };
         var cmd = new Command("compile", "Optimize a model and write the .axon compiled artifact")
         {
-            model, output, level, batch, dynamic, buckets, target, autoCast, castType, cache, dumpAfter, stats, list,
+            model, output, level, batch, dynamic, buckets, target, autoCast, castType, rounding, cache, dumpAfter, stats, list,
         };
         cmd.SetAction(p =>
         {
@@ -56,6 +57,12 @@ internal static class CompileCommand
                     "bf16" => CastType.BFloat16,
                     "fp16" => CastType.Float16,
                     var v => throw new UsageException($"--auto-cast-type must be bf16 or fp16, not '{v}'"),
+                },
+                CastRounding = p.GetValue(rounding) switch
+                {
+                    "nearest" => CastRounding.Nearest,
+                    "stochastic" => CastRounding.Stochastic,
+                    var v => throw new UsageException($"--rounding must be nearest or stochastic, not '{v}'"),
                 },
                 DumpAfter = p.GetValue(dumpAfter) ?? [],
             };

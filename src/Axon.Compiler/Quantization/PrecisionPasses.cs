@@ -16,5 +16,12 @@ public static class PrecisionPasses
             // The FP32 weights the quantized nodes replaced are dead now.
             yield return new DeadCodeElimination();
         }
+        else if (options.AutoCast != AutoCast.None)
+        {
+            // matmult and all cast the same weights today: every other op's inputs are activations, which stay FP32
+            // (narrowing them on this CPU only adds conversions); see docs/precision.md.
+            yield return new AutoCastMatMul();
+            yield return new DeadCodeElimination();
+        }
     }
 }

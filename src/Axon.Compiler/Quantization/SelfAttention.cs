@@ -5,12 +5,12 @@ namespace Axon.Compiler.Quantization;
 
 /// <summary>
 /// Dynamic quantization of a fused self-attention: axon:Attention whose Q, K and V projections read the same input with
-/// constant weights becomes one axon:DynamicQuantMatMul over the concatenated weights [E, 3·H·D] (one activation
-/// quantization, one wide INT8 GEMM, biases in its epilogue) feeding axon:AttentionCore with the same heads, scale and mask.
+/// constant weights becomes one product of the pass's kind over the concatenated weights [E, 3·H·D] (for INT8: one
+/// activation quantization, one wide GEMM; biases in its epilogue) feeding axon:AttentionCore with the same heads, scale and mask.
 /// </summary>
 internal static class SelfAttention
 {
-    public static Node[]? Rewrite(Node n, GraphIndex ix, Axon.Graph.Graph g, HashSet<string> taken, Dictionary<string, Tensor> inits)
+    public static Node[]? Rewrite(Node n, GraphIndex ix, MatMulWeightPass pass, Func<string, string> fresh, Dictionary<string, Tensor> inits)
     {
         if (n.Domain != Passes.Rewrite.FusedDomain || n.OpType != "Attention" || n.Inputs.Count < 9 || n.Outputs.Count != 1)
         {
@@ -31,7 +31,7 @@ internal static class SelfAttention
             w[p] = t;
         }
         int e = w[0].Shape[0], hd = w[0].Shape[1];
-        if (e < DynamicQuantizeMatMul.MinK || w.Any(t => t.Shape[0] != e || t.Shape[1] != hd))
+        if (e < MatMulWeightPass.MinK || w.Any(t => t.Shape[0] != e || t.Shape[1] != hd))
         {
             return null;
         }
@@ -60,19 +60,15 @@ internal static class SelfAttention
                 src.Slice(r * hd, hd).CopyTo(cat.AsSpan(r * 3 * hd + p * hd, hd));
             }
         }
-        var (q, scale) = WeightQuantizer.PerColumn(cat, e, 3 * hd, transposed: false);
         string stem = n.Outputs[0];
-        string qName = Passes.Rewrite.FreshName(g, stem + "_qkv_int8", taken);
-        string sName = Passes.Rewrite.FreshName(g, stem + "_qkv_scale", taken);
-        string bName = anyBias ? Passes.Rewrite.FreshName(g, stem + "_qkv_bias", taken) : "";
-        string qkv = Passes.Rewrite.FreshName(g, stem + "_qkv", taken);
-        inits[qName] = Tensor.FromArray(q, e, 3 * hd);
-        inits[sName] = Tensor.FromArray(scale, 3 * hd);
+        var encoded = pass.Encode(cat, e, 3 * hd, stem + "_qkv", fresh, inits);
+        string bName = anyBias ? fresh(stem + "_qkv_bias") : "";
+        string qkv = fresh(stem + "_qkv");
         if (anyBias)
         {
             inits[bName] = Tensor.FromArray(bias, 3 * hd);
         }
-        var dq = Passes.Rewrite.Fused("DynamicQuantMatMul", [x, qName, sName, bName], [qkv], n.Name + "/qkv");
+        var dq = pass.Product(x, encoded, bName, qkv, n.Name + "/qkv");
         var core = Passes.Rewrite.Fused("AttentionCore", [qkv, n.Inputs.Count > 9 ? n.Inputs[9] : ""], n.Outputs, n.Name);
         foreach (var a in n.Attributes.Values)
         {

@@ -36,3 +36,19 @@ internal sealed class AxonAttentionCoreOp : IOpSchema
         return ctx.One(ctx.ElemType(0), new SymShape([x[0], x[1], Dim.Known(x[2].Value / 3)]));
     }
 }
+
+/// <summary>axon:WideningMatMul(A, W, bias?, Z?): A [..., K] float, W [K, N] bf16/fp16; the output [..., N] float.</summary>
+[Schema("WideningMatMul", Domain = "axon")]
+internal sealed class AxonWideningMatMulOp : IOpSchema
+{
+    public TypeInfo[] InferTypes(InferContext ctx)
+    {
+        var a = ctx.Shape(0);
+        var w = ctx.Shape(1);
+        if (!a.HasRank || !w.HasRank || a.Rank < 1 || w.Rank != 2)
+        {
+            return ctx.One(DType.Float32, SymShape.UnknownRank);
+        }
+        return ctx.One(DType.Float32, new SymShape(a.Dims.Take(a.Rank - 1).Append(w[1]).ToArray()));
+    }
+}
