@@ -47,7 +47,7 @@ internal static class ResNet50
         }
         h = b.Flatten(b.GlobalAveragePool(h));
         var logits = b.Gemm(h, b.RandomWeight("fc_w", [2048, 1000], seed, WeightInit.Xavier), b.Zeros("fc_b", [1000]));
-        b.Output(logits, "logits");
+        b.Output(logits);
         return b.Build();
     }
 }
