@@ -11,6 +11,14 @@ internal static class QuickConv
     public static void Run(int threads, int batch)
     {
         using var pool = new WorkerPool(threads);
+        if (Environment.GetEnvironmentVariable("AXON_POINTWISE_PACKED") == "1")
+        {
+            ConvGemm.PointwiseInPlace = false;
+        }
+        if (Environment.GetEnvironmentVariable("AXON_POINTWISE_GEMM") == "0")
+        {
+            ConvPointwise.Enabled = false;
+        }
         (ConvGeometry G, int Count)[] layers =
         [
             (new ConvGeometry(batch, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3), 1),
