@@ -51,10 +51,14 @@ for (int w = 0; w < 2; w++)
 }
 var axonRounds = new List<double>();
 var ortRounds = new List<double>();
+// With one thread both engines compute on this thread (ORT runs ops inline at intra-op 1), so the thread's CPU time is
+// a second, load-proof clock: on a shared machine it leaves out the time spent waiting for the core.
+var axonCpu = new List<double>();
+var ortCpu = new List<double>();
 for (int r = 0; r < opts.Rounds; r++)
 {
-    axonRounds.Add(Median(Time(() => axon.Run(feeds), opts.Iterations)));
-    ortRounds.Add(Median(Time(ort.Run, opts.Iterations)));
+    axonRounds.Add(Median(Time(() => axon.Run(feeds), opts.Iterations, axonCpu)));
+    ortRounds.Add(Median(Time(ort.Run, opts.Iterations, ortCpu)));
 }
 double axonBest = axonRounds.Min(), ortBest = ortRounds.Min();
 var plan = axon.Plans.First();
@@ -62,12 +66,21 @@ var counts = plan.KernelCounts;
 Console.WriteLine($"{name}  batch {opts.Batch}  seq {opts.Seq}  threads {opts.Threads}  -O{opts.OptLevel}  (load average {LoadAverage()})");
 Console.WriteLine($"  axon  best-round median {axonBest,9:F3} ms   rounds: {string.Join(" ", axonRounds.Select(v => v.ToString("F2")))}");
 Console.WriteLine($"  ort   best-round median {ortBest,9:F3} ms   rounds: {string.Join(" ", ortRounds.Select(v => v.ToString("F2")))}");
+double axonCpuMs = Median([.. axonCpu]), ortCpuMs = Median([.. ortCpu]);
+if (opts.Threads == 1)
+{
+    Console.WriteLine($"  thread CPU time, median of all runs: axon {axonCpuMs:F3} ms  ort {ortCpuMs:F3} ms  ratio {axonCpuMs / ortCpuMs:F2}");
+}
 Console.WriteLine($"  ratio axon/ort {axonBest / ortBest:F2}   max |axon - ort| {maxDiff:G3} (max |ort| {maxRef:G3})   steps: {counts.Fast} fast, {counts.Reference} reference, {counts.Alias} views");
 double peak = 0;
 if (gflop > 0)
 {
     peak = FmaPeak.MeasureGflops();
     double ag = gflop / axonBest * 1e3, og = gflop / ortBest * 1e3;
+    if (opts.Threads == 1)
+    {
+        Console.WriteLine($"  GFLOP/s by thread CPU time: axon {gflop / axonCpuMs * 1e3:F1}  ort {gflop / ortCpuMs * 1e3:F1}");
+    }
     Console.WriteLine($"  GFLOP/s axon {ag:F1}  ort {og:F1}   FMA peak {peak:F1} per core: axon {ag / peak / opts.Threads:P0}, ort {og / peak / opts.Threads:P0} of {opts.Threads} core(s)");
 }
 foreach (var s in plan.Steps.Where(s => s.Reference is not null))
@@ -95,6 +108,7 @@ if (opts.Json is not null)
         axon_median_ms = axonBest, ort_median_ms = ortBest, ratio = axonBest / ortBest, max_abs_diff = maxDiff,
         axon_gflops = gflop > 0 ? gflop / axonBest * 1e3 : (double?)null, ort_gflops = gflop > 0 ? gflop / ortBest * 1e3 : (double?)null,
         fma_peak_gflops_per_core = gflop > 0 ? peak : (double?)null,
+        axon_cpu_median_ms = opts.Threads == 1 ? axonCpuMs : (double?)null, ort_cpu_median_ms = opts.Threads == 1 ? ortCpuMs : (double?)null,
         axon_rounds_ms = axonRounds, ort_rounds_ms = ortRounds, fast_steps = counts.Fast, reference_steps = counts.Reference,
     }, new JsonSerializerOptions { WriteIndented = true }));
 }
@@ -135,14 +149,16 @@ static string LoadAverage()
     }
 }
 
-static double[] Time(Action run, int n)
+static double[] Time(Action run, int n, List<double> cpu)
 {
     var t = new double[n];
     for (int i = 0; i < n; i++)
     {
+        double c0 = Axon.Bench.ThreadClock.NowMs();
         long s = Stopwatch.GetTimestamp();
         run();
         t[i] = Stopwatch.GetElapsedTime(s).TotalMilliseconds;
+        cpu.Add(Axon.Bench.ThreadClock.NowMs() - c0);
     }
     return t;
 }

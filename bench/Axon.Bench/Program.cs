@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 // Two quick modes that skip BenchmarkDotNet (seconds, for tuning on a noisy machine):
 //   dotnet run -c Release --project bench/Axon.Bench -- --peak
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm 1024 [threads] [rounds]
+//   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
 if (args.Length > 0 && args[0] == "--peak")
 {
     Console.WriteLine($"FMA peak, one core: {FmaPeak.MeasureGflops():F1} GFLOP/s");
@@ -17,6 +18,11 @@ if (args.Length > 0 && args[0] == "--peak")
 if (args.Length > 1 && args[0] == "--sgemm")
 {
     QuickSgemm(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "--conv")
+{
+    Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--micro")
@@ -50,12 +56,12 @@ static unsafe void QuickSgemm(int n, int threads, int rounds)
             int iters = Math.Max(2, (int)(4e9 / (2.0 * n * n * n)));
             for (int i = 0; i < iters; i++)
             {
-                long s = Stopwatch.GetTimestamp();
+                double s = Now(threads);
                 Sgemm.Multiply(n, n, n, 1f, pa, n, false, pb, n, false, 0f, pc, n, default, pool);
-                t.Add(Stopwatch.GetElapsedTime(s).TotalSeconds);
-                s = Stopwatch.GetTimestamp();
+                t.Add((Now(threads) - s) / 1e3);
+                s = Now(threads);
                 Sgemm.Multiply(n, n, n, 1f, pa, n, false, packed, 0f, pc, n, default, pool);
-                tp.Add(Stopwatch.GetElapsedTime(s).TotalSeconds);
+                tp.Add((Now(threads) - s) / 1e3);
             }
             double g = 2.0 * n * n * n / 1e9;
             double med = t.Order().ElementAt(t.Count / 2), medp = tp.Order().ElementAt(tp.Count / 2);
@@ -63,6 +69,9 @@ static unsafe void QuickSgemm(int n, int threads, int rounds)
         }
     }
 }
+
+// One thread: the thread's CPU time (steady on a shared machine); more: wall time.
+static double Now(int threads) => threads == 1 ? Axon.Bench.ThreadClock.NowMs() : Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
 
 static unsafe void Micro()
 {
@@ -74,7 +83,7 @@ static unsafe void Micro()
     for (int i = 0; i < 16 * 256; i++) b[i] = 0.001f;
     for (int r = 0; r < 5; r++)
     {
-        long s = Stopwatch.GetTimestamp();
+        double s = Now(1);
         int n = 20000;
         for (int i = 0; i < n; i++)
         {
@@ -83,7 +92,7 @@ static unsafe void Micro()
                 MicroKernel.Tile(kc, a + t * 6 * kc, b, 16, c + t * 96, 16, 6, 16, true);
             }
         }
-        double sec = Stopwatch.GetElapsedTime(s).TotalSeconds;
+        double sec = (Now(1) - s) / 1e3;
         Console.WriteLine($"micro-kernel in cache: {2.0 * 6 * 16 * kc * n * 24 / sec / 1e9:F1} GFLOP/s");
     }
 }

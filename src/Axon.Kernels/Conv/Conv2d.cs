@@ -35,6 +35,10 @@ public static unsafe class Conv2d
         {
             DepthwiseConv.Run(g, x, w.Pointer, y, epilogue, pool);
         }
+        else if (w.Raw is not null && ConvPointwise.Enabled)
+        {
+            ConvPointwise.Run(g, x, w.Raw, y, epilogue, pool);
+        }
         else
         {
             ConvGemm.Run(g, x, w, y, epilogue, pool);

@@ -57,11 +57,17 @@ public static unsafe partial class Sgemm
             ScaleOnly(m, n, beta, c, ldc, epilogue);
             return;
         }
-        pool ??= WorkerPool.Default;
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
+    }
+
+    /// <summary>GEMM against a B packed into raw memory with <see cref="PackedMatrix.PackInto"/> (K ≥ 1).</summary>
+    internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked,
+        float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool)
+    {
         var (mBlocks, mcBlock, nBlocks, ncBlock) = Partition(m, n, pool.Threads);
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = b.Pointer, Beta = beta, C = c, Ldc = ldc,
+            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
             Epilogue = epilogue, MBlocks = mBlocks, MCBlock = mcBlock, NCBlock = ncBlock,
         };
         pool.For(mBlocks * nBlocks, body);

@@ -12,6 +12,8 @@ public static unsafe class ThreadScratch
     public const int ConvColumns = 2;
     public const int AttentionKeys = 4;
     public const int AttentionValues = 5;
+    public const int ConvPackB = 6;
+    public const int ConvSubsample = 7;
     private const int Slots = 8;
 
     [ThreadStatic]
