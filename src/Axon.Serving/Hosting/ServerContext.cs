@@ -13,6 +13,7 @@ internal sealed class ServerContext(ModelRepository repository, ServeOptions opt
     public ModelRepository Repository { get; } = repository;
     public ServeOptions Options { get; } = options;
     public ServingMetrics Metrics { get; } = metrics;
+    public DateTime StartedAt { get; } = DateTime.UtcNow;
 
     public static string Version => typeof(ServerContext).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 
