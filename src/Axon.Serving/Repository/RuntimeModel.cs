@@ -61,12 +61,15 @@ internal sealed class RuntimeModel : IServedModel
     /// <summary>The runtime's handle: metrics, cores and memory for the exporter.</summary>
     public ModelHandle Handle { get; }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken ct)
+    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, RequestPolicy policy, CancellationToken ct)
     {
         IReadOnlyDictionary<string, Tensor> results;
+        var options = policy == RequestPolicy.Default
+            ? null
+            : new RequestOptions { Priority = policy.HighPriority ? Priority.High : Priority.Normal, Timeout = policy.Timeout };
         try
         {
-            results = await Handle.RunAsync(inputs, null, ct).ConfigureAwait(false);
+            results = await Handle.RunAsync(inputs, options, ct).ConfigureAwait(false);
         }
         catch (QueueFullException e)
         {

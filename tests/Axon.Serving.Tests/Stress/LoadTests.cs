@@ -115,12 +115,12 @@ public sealed class LoadTests(ITestOutputHelper output)
         var t = new double[2000];
         for (int i = 0; i < 200; i++)
         {
-            await model.InferAsync(inputs, CancellationToken.None);
+            await model.InferAsync(inputs, Protocol.RequestPolicy.Default, CancellationToken.None);
         }
         for (int i = 0; i < t.Length; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            await model.InferAsync(inputs, CancellationToken.None);
+            await model.InferAsync(inputs, Protocol.RequestPolicy.Default, CancellationToken.None);
             t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
         Array.Sort(t);
