@@ -21,7 +21,7 @@ internal static class GrpcTensors
             throw ServingException.BadRequest(ServingCodes.BadBinary,
                 $"raw_input_contents has {r.RawInputContents.Count} entries but there are {r.Inputs.Count} inputs (one entry per input, in order)");
         }
-        var req = new InferRequest { Id = r.Id.Length > 0 ? r.Id : null };
+        var req = new InferRequest { Id = r.Id.Length > 0 ? r.Id : null, Policy = RequestPolicy.From(Int(r, "priority"), Int(r, "timeout")) };
         for (int i = 0; i < r.Inputs.Count; i++)
         {
             var input = r.Inputs[i];
@@ -65,6 +65,20 @@ internal static class GrpcTensors
             resp.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorBinary.ToArray(o.Tensor)));
         }
         return resp;
+    }
+
+    private static long? Int(ModelInferRequest r, string name)
+    {
+        if (!r.Parameters.TryGetValue(name, out var p))
+        {
+            return null;
+        }
+        return p.ParameterChoiceCase switch
+        {
+            InferParameter.ParameterChoiceOneofCase.Int64Param => p.Int64Param,
+            InferParameter.ParameterChoiceOneofCase.Uint64Param => p.Uint64Param <= long.MaxValue ? (long)p.Uint64Param : long.MaxValue,
+            _ => throw ServingException.BadRequest(ServingCodes.BadField, $"parameter '{name}' must be an int64 or uint64 parameter"),
+        };
     }
 
     private static bool HasAny(InferTensorContents c) =>

@@ -8,11 +8,12 @@ internal sealed class ServerContext(ModelRepository repository, ServeOptions opt
 {
     public const string ServerName = "axon";
 
-    public static readonly string[] Extensions = ["binary_tensor_data", "model_repository"];
+    public static readonly string[] Extensions = ["binary_tensor_data", "model_repository", "schedule_policy"];
 
     public ModelRepository Repository { get; } = repository;
     public ServeOptions Options { get; } = options;
     public ServingMetrics Metrics { get; } = metrics;
+    public DateTime StartedAt { get; } = DateTime.UtcNow;
 
     public static string Version => typeof(ServerContext).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 

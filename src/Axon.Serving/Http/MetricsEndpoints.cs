@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Axon.Serving.Http;
 
-/// <summary><c>GET /metrics</c>: the Prometheus text exposition of <see cref="Metrics.ServingMetrics"/>.</summary>
+/// <summary><c>GET /metrics</c>: the server's Prometheus metrics, then the runtime's per-model and per-core ones.</summary>
 internal static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
@@ -14,6 +14,8 @@ internal static class MetricsEndpoints
         {
             http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await ctx.Metrics.Registry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted);
+            string runtime = Metrics.RuntimeMetricsText.Render(ctx.Repository.Loaded(), ctx.StartedAt);
+            await http.Response.WriteAsync(runtime, http.RequestAborted);
         });
         return app;
     }

@@ -51,6 +51,7 @@ internal static class HttpInferCodec
             Id = OptionalString(root, "id", "request"),
             BinaryOutputs = Param(root, "binary_data_output", "request") is { } p && Bool(p, "request parameter 'binary_data_output'"),
         };
+        req.Policy = RequestPolicy.From(Int(Param(root, "priority", "request"), "priority"), Int(Param(root, "timeout", "request"), "timeout"));
         if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
         {
             throw Field("the request needs an 'inputs' array");
@@ -252,6 +253,10 @@ internal static class HttpInferCodec
         }
         return p.TryGetProperty(key, out var v) ? v : null;
     }
+
+    private static long? Int(JsonElement? e, string name) => e is not { } v
+        ? null
+        : v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : throw Field($"request parameter '{name}' must be an integer");
 
     private static bool Bool(JsonElement e, string what) => e.ValueKind switch
     {

@@ -15,8 +15,33 @@ internal sealed class InferRequest
     /// <summary>Null: every output, in model order.</summary>
     public List<RequestedOutput>? Outputs { get; set; }
 
+    /// <summary>Schedule policy: the <c>priority</c> (1 = high) and <c>timeout</c> (microseconds) request parameters.</summary>
+    public RequestPolicy Policy { get; set; } = RequestPolicy.Default;
+
     /// <summary>The request-level <c>binary_data_output</c> parameter: the default for outputs not named in <see cref="Outputs"/>.</summary>
     public bool BinaryOutputs { get; set; }
+}
+
+/// <summary>How the runtime should schedule a request: high priority goes first; a timeout fails it if it has no result by then.</summary>
+internal sealed record RequestPolicy(bool HighPriority, TimeSpan? Timeout)
+{
+    public static readonly RequestPolicy Default = new(false, null);
+
+    /// <summary>From the schedule policy extension's parameters (either may be absent).</summary>
+    public static RequestPolicy From(long? priority, long? timeoutMicroseconds)
+    {
+        if (priority is < 0)
+        {
+            throw ServingException.BadRequest(ServingCodes.BadField, $"parameter 'priority' must be >= 0 (1 = highest), got {priority}");
+        }
+        if (timeoutMicroseconds is < 0 or > 3_600_000_000)
+        {
+            throw ServingException.BadRequest(ServingCodes.BadField, $"parameter 'timeout' must be in 0..3600000000 microseconds, got {timeoutMicroseconds}");
+        }
+        return priority is null or 0 && timeoutMicroseconds is null or 0
+            ? Default
+            : new RequestPolicy(priority == 1, timeoutMicroseconds is > 0 and var t ? TimeSpan.FromTicks(t * 10) : null);
+    }
 }
 
 /// <summary>One output tensor of a response, with how it is to be written.</summary>

@@ -15,7 +15,7 @@ internal static class InferenceExecutor
         IReadOnlyList<KeyValuePair<string, Tensor>> results;
         try
         {
-            results = await model.InferAsync(inputs, ct).ConfigureAwait(false);
+            results = await model.InferAsync(inputs, req.Policy, ct).ConfigureAwait(false);
         }
         catch (AxonInputException e)
         {

@@ -42,7 +42,12 @@ internal static class TensorJson
                 });
                 b.CopyTo(t.Span<bool>());
                 break;
-            case DType.Float32 or DType.Float64 or DType.Float16 or DType.BFloat16:
+            case DType.Float32:
+                // The common case, filled in place (no per-element delegate, no double buffer).
+                var f = t.Span<float>();
+                FillFloats(data, f, ref i, what);
+                break;
+            case DType.Float64 or DType.Float16 or DType.BFloat16:
                 var d = new double[expected];
                 Visit(data, e => d[i++] = Float(e, what, i));
                 return Tensor.FromDoubles(dtype, d, shape);
@@ -129,6 +134,28 @@ internal static class TensorJson
         else
         {
             w.WriteStringValue(float.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void FillFloats(JsonElement e, Span<float> dst, ref int i, string what)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            dst[i] = (float)Float(e, what, i);
+            i++;
+            return;
+        }
+        foreach (var c in e.EnumerateArray())
+        {
+            if (c.ValueKind == JsonValueKind.Array)
+            {
+                FillFloats(c, dst, ref i, what);
+            }
+            else
+            {
+                dst[i] = c.ValueKind == JsonValueKind.Number && c.TryGetSingle(out float v) && float.IsFinite(v) ? v : (float)Float(c, what, i);
+                i++;
+            }
         }
     }
 

@@ -16,5 +16,5 @@ internal interface IServedModel : IDisposable
     int MaxBatchSize { get; }
 
     /// <summary>Runs the model on checked inputs; returns every output in declaration order.</summary>
-    Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken ct);
+    Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, Protocol.RequestPolicy policy, CancellationToken ct);
 }

@@ -1,6 +1,3 @@
-using Axon.Compiler.Artifact;
-using Axon.Graph;
-using Axon.Onnx;
 using Axon.Serving.Protocol;
 
 namespace Axon.Serving.Repository;
@@ -106,7 +103,7 @@ internal sealed class ModelRepository : IDisposable
                         $"model '{name}' has no version folder with a model.onnx or model.axon (expected {name}/1/model.onnx)");
                 }
             }
-            catch (Exception e) when (e is ServingException or AxonException or IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 foreach (var s in loaded.Values)
                 {
@@ -311,12 +308,7 @@ internal sealed class ModelRepository : IDisposable
         }
     }
 
-    internal static IServedModel LoadFromDisk(ModelSource src)
-    {
-        bool axon = src.FilePath.EndsWith(".axon", StringComparison.Ordinal);
-        Model model = axon ? Axon.Compiler.Compiler.ToModel(AxonFile.Load(src.FilePath)) : OnnxModel.Load(src.FilePath);
-        return new RuntimeModel(src.Name, src.Version, model, src.Config, axon ? "axon_axon" : "onnx_onnxv1");
-    }
+    internal static IServedModel LoadFromDisk(ModelSource src) => new RuntimeModel(src);
 
     private sealed class ModelState
     {

@@ -14,7 +14,7 @@ internal static partial class RepositoryPaths
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[0-9]{1,18}$")]
+    [GeneratedRegex("^[0-9]{1,9}$")]
     private static partial Regex VersionPattern();
 
     public static bool IsValidName(string? name) =>

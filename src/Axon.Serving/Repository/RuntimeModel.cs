@@ -1,87 +1,119 @@
 using Axon.Graph;
 using Axon.Graph.Analysis;
-using Axon.Kernels.Threading;
+using Axon.Onnx;
 using Axon.Runtime;
 using Axon.Serving.Protocol;
 
 namespace Axon.Serving.Repository;
 
 /// <summary>
-/// The one adapter between the protocol layer and Axon.Runtime: a model version served by an
-/// <see cref="InferenceSession"/> on its own worker pool. Concurrent requests are admitted up to the configured replicas.
+/// The one adapter between the protocol layer and Axon.Runtime: a model version resident in its own
+/// <see cref="AxonRuntime"/> (so a reload can bring up the new version beside the old one while the old drains),
+/// served through the <see cref="ModelHandle"/>'s dynamic batcher. config.yaml maps onto <see cref="ModelOptions"/>.
 /// </summary>
 internal sealed class RuntimeModel : IServedModel
 {
-    private readonly InferenceSession _session;
-    private readonly WorkerPool _pool;
-    private readonly SemaphoreSlim _slots;
-    private readonly int _queueLimit;
-    private int _waiting;
+    private readonly AxonRuntime _runtime;
 
-    public RuntimeModel(string name, string version, Model model, ModelConfig config, string platform)
+    public RuntimeModel(ModelSource src)
     {
-        Name = name;
-        Version = version;
-        Platform = platform;
+        Name = src.Name;
+        Version = src.Version;
+        var config = src.Config;
         MaxBatchSize = config.MaxBatchSize;
-        var typed = ShapeInference.Run(model);
-        int cores = config.Instance?.Cores ?? Environment.ProcessorCount;
-        int replicas = config.Instance?.Replicas ?? 1;
-        _pool = new WorkerPool(Math.Max(1, config.Instance?.Replicas is not null ? 1 : cores), $"axon-{name}");
-        _session = new InferenceSession(typed, _pool);
-        _slots = new SemaphoreSlim(Math.Max(1, replicas * 2));
-        _queueLimit = config.DynamicBatching?.MaxQueueSize is > 0 and var q ? q : int.MaxValue;
-        Inputs = Merge(_session.Inputs.Select(TensorSpec.From).ToList(), config.Inputs, "input", name);
-        Outputs = Merge(_session.Outputs.Select(TensorSpec.From).ToList(), config.Outputs, "output", name);
+        Precision = config.Precision;
+        bool axon = src.FilePath.EndsWith(".axon", StringComparison.Ordinal);
+        Platform = axon ? "axon_axon" : "onnx_onnxv1";
+        var options = Options(src);
+        _runtime = new AxonRuntime();
+        try
+        {
+            if (axon)
+            {
+                Handle = _runtime.Load(src.FilePath, options);
+                Inputs = Merge(Handle.Inputs.Select(TensorSpec.From).ToList(), config.Inputs, "input", Name);
+                Outputs = Merge(Handle.Outputs.Select(TensorSpec.From).ToList(), config.Outputs, "output", Name);
+            }
+            else
+            {
+                // Shape inference first: output types the file leaves open become known for metadata.
+                var model = ShapeInference.Run(OnnxModel.Load(src.FilePath));
+                Inputs = Merge(model.Graph.RuntimeInputs.Select(TensorSpec.From).ToList(), config.Inputs, "input", Name);
+                Outputs = Merge(model.Graph.Outputs.Select(TensorSpec.From).ToList(), config.Outputs, "output", Name);
+                Handle = _runtime.Load(model, options);
+            }
+        }
+        catch
+        {
+            _runtime.Dispose();
+            throw;
+        }
     }
 
     public string Name { get; }
     public string Version { get; }
     public string Platform { get; }
+    public string Precision { get; }
     public int MaxBatchSize { get; }
     public IReadOnlyList<TensorSpec> Inputs { get; }
     public IReadOnlyList<TensorSpec> Outputs { get; }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken ct)
+    /// <summary>The runtime's handle: metrics, cores and memory for the exporter.</summary>
+    public ModelHandle Handle { get; }
+
+    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, RequestPolicy policy, CancellationToken ct)
     {
-        if (Interlocked.Increment(ref _waiting) > _queueLimit)
-        {
-            Interlocked.Decrement(ref _waiting);
-            throw ServingException.Unavailable(ServingCodes.QueueFull, $"model '{Name}': the request queue is full ({_queueLimit}); retry later");
-        }
+        IReadOnlyDictionary<string, Tensor> results;
+        var options = policy == RequestPolicy.Default
+            ? null
+            : new RequestOptions { Priority = policy.HighPriority ? Priority.High : Priority.Normal, Timeout = policy.Timeout };
         try
         {
-            await _slots.WaitAsync(ct).ConfigureAwait(false);
+            results = await Handle.RunAsync(inputs, options, ct).ConfigureAwait(false);
         }
-        finally
+        catch (QueueFullException e)
         {
-            Interlocked.Decrement(ref _waiting);
+            throw ServingException.Unavailable(ServingCodes.QueueFull, $"model '{Name}': {e.Message}; retry later");
         }
-        try
+        catch (RequestTimeoutException e)
         {
-            var results = _session.Run(inputs);
-            var list = new List<KeyValuePair<string, Tensor>>(results.Count);
-            foreach (var (k, v) in results)
-            {
-                if (v is not Tensor t)
-                {
-                    throw ServingException.BadRequest(ServingCodes.ModelFailed, $"model '{Name}': output '{k}' is not a tensor and cannot be served");
-                }
-                list.Add(new(k, t));
-            }
-            return list;
+            throw ServingException.Unavailable(ServingCodes.QueueFull, $"model '{Name}': {e.Message}");
         }
-        finally
+        catch (ModelUnloadedException e)
         {
-            _slots.Release();
+            throw ServingException.Unavailable(ServingCodes.ModelNotReady, $"model '{Name}': {e.Message}");
         }
+        var list = new List<KeyValuePair<string, Tensor>>(Outputs.Count);
+        foreach (var o in Outputs)
+        {
+            list.Add(new(o.Name, results[o.Name]));
+        }
+        return list;
     }
 
-    public void Dispose()
+    public void Dispose() => _runtime.Dispose();
+
+    private static ModelOptions Options(ModelSource src)
     {
-        _session.Dispose();
-        _pool.Dispose();
-        _slots.Dispose();
+        var c = src.Config;
+        var db = c.DynamicBatching;
+        return new ModelOptions
+        {
+            Name = src.Name,
+            Version = int.Parse(src.Version),
+            Placement = c.Instance?.Replicas is not null ? Placement.Replicated : Placement.CoreGroup,
+            Cores = c.Instance?.Cores is { } n ? Math.Min(n, Environment.ProcessorCount) : null,
+            Replicas = c.Instance?.Replicas,
+            Batching = c.MaxBatchSize > 0 && db is not null
+                ? new BatchingOptions
+                {
+                    MaxBatchSize = c.MaxBatchSize,
+                    MaxQueueDelayMicroseconds = (int)db.MaxQueueDelayMicroseconds,
+                    PreferredBatchSizes = db.PreferredBatchSize?.ToArray() ?? [],
+                    MaxQueueSize = db.MaxQueueSize is > 0 and var q ? q : 1024,
+                }
+                : null,
+        };
     }
 
     /// <summary>Config declarations override what the model file says, but must not contradict it.</summary>

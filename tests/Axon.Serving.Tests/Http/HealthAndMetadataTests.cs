@@ -111,5 +111,16 @@ public sealed class HealthAndMetadataTests(ServerFixture f)
         Assert.Contains("# TYPE axon_inference_request_duration_seconds histogram", text);
         Assert.Contains("axon_inference_in_flight_requests", text);
         Assert.Contains("axon_process_memory_bytes{kind=\"working_set\"}", text);
+        // The runtime's own per-model and per-core measurements.
+        var fashion = await Http.PostAsync("/v2/models/fashion_mnist/infer", TestServer.Binary(
+            """{"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","parameters":{"binary_data_size":3136}}]}""", new byte[3136]));
+        Assert.Equal(HttpStatusCode.OK, fashion.StatusCode);
+        text = await (await Http.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Matches("axon_model_request_success_total\\{model=\"fashion_mnist\",version=\"1\"\\} [1-9]", text);
+        Assert.Contains("axon_model_queue_duration_seconds_bucket{model=\"fashion_mnist\",version=\"1\",le=\"+Inf\"}", text);
+        Assert.Contains("axon_model_compute_duration_seconds_count{model=\"fashion_mnist\",version=\"1\"}", text);
+        Assert.Contains("axon_model_batch_size_bucket{model=\"fashion_mnist\",version=\"1\",le=\"1\"}", text);
+        Assert.Contains("axon_core_utilization{core=\"0\"}", text);
+        Assert.Contains("axon_model_memory_bytes{model=\"fashion_mnist\",version=\"1\"}", text);
     }
 }

@@ -248,6 +248,19 @@ public sealed class InferTests(ServerFixture f)
     }
 
     [Fact]
+    public async Task SchedulePolicyParametersReachTheModel()
+    {
+        string echo = Repository.RepositoryTests.EchoRequest();
+        string withPolicy = echo.Insert(1, "\"parameters\":{\"priority\":1,\"timeout\":250000},");
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync("/v2/models/echo/infer", TestServer.Json(withPolicy))).StatusCode);
+        Assert.Equal(new Protocol.RequestPolicy(true, TimeSpan.FromMilliseconds(250)), f.S.Echoes["echo"].LastPolicy);
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync("/v2/models/echo/infer", TestServer.Json(echo))).StatusCode);
+        Assert.Equal(Protocol.RequestPolicy.Default, f.S.Echoes["echo"].LastPolicy);
+        var bad = echo.Insert(1, "\"parameters\":{\"priority\":-2},");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsync("/v2/models/echo/infer", TestServer.Json(bad))).StatusCode);
+    }
+
+    [Fact]
     public async Task BatchLargerThanMaxBatchSizeIsRefused()
     {
         var bytes = new byte[65 * 784 * 4];

@@ -38,10 +38,12 @@ internal sealed class EchoModel : IServedModel
     public int MaxBatchSize { get; }
     public int Running => Volatile.Read(ref _running);
     public bool Disposed { get; private set; }
+    public Protocol.RequestPolicy? LastPolicy { get; private set; }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken ct)
+    public async Task<IReadOnlyList<KeyValuePair<string, Tensor>>> InferAsync(IReadOnlyDictionary<string, Tensor> inputs, Protocol.RequestPolicy policy, CancellationToken ct)
     {
         Interlocked.Increment(ref _running);
+        LastPolicy = policy;
         try
         {
             if (Delay > TimeSpan.Zero)
