@@ -223,10 +223,9 @@ internal sealed class DynamicBatcher : IDisposable
             var outputs = _model.Execute(replica, inputs, rows);
             BatchAssembler.Scatter(batch, outputs, rows, _rules);
         }
-        catch (Exception e) when (batch.Length > 1)
+        catch (Exception) when (batch.Length > 1)
         {
             // One bad request must not fail its neighbours: run each alone so only the culprit sees its error.
-            _ = e;
             foreach (var r in batch)
             {
                 RunBatch(replica, [r], r.Rows);
