@@ -168,7 +168,8 @@ internal sealed class DynamicBatcher : IDisposable
                 long wait = first.EnqueuedAt + _delayTicks - Stopwatch.GetTimestamp();
                 if (rows < _target && wait > 0 && !_stopping)
                 {
-                    Monitor.Wait(_gate, TimeSpan.FromTicks(Math.Max(1, wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+                    // Whole milliseconds, rounded up: a sub-millisecond wait would return at once and spin.
+                    Monitor.Wait(_gate, (int)Math.Max(1, (wait * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
                     continue;
                 }
                 if (rows > _target && _target < _maxBatch)
@@ -222,10 +223,9 @@ internal sealed class DynamicBatcher : IDisposable
             var outputs = _model.Execute(replica, inputs, rows);
             BatchAssembler.Scatter(batch, outputs, rows, _rules);
         }
-        catch (Exception e) when (batch.Length > 1)
+        catch (Exception) when (batch.Length > 1)
         {
             // One bad request must not fail its neighbours: run each alone so only the culprit sees its error.
-            _ = e;
             foreach (var r in batch)
             {
                 RunBatch(replica, [r], r.Rows);

@@ -136,10 +136,38 @@ public sealed class ModelHandle : IDisposable
             }
             InputValidator.Check(vi, t);
         }
+        CheckSymbols(inputs);
         if (inputs.Count != Inputs.Count)
         {
             var extra = inputs.Keys.First(k => !Inputs.Any(v => v.Name == k));
             throw new AxonInputException($"model '{Name}' has no input named '{extra}' (inputs: {string.Join(", ", Inputs.Select(x => x.Name))})", "AXON202");
+        }
+    }
+
+    // A symbolic dim (e.g. 'sequence') must have one size across all inputs of a request.
+    private void CheckSymbols(IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        Dictionary<string, (int Size, string Input)>? seen = null;
+        foreach (var vi in Inputs)
+        {
+            if (vi.Type.Kind != TypeKind.Tensor || !vi.Type.Shape.HasRank)
+            {
+                continue;
+            }
+            var t = inputs[vi.Name];
+            for (int d = 0; d < vi.Type.Shape.Rank; d++)
+            {
+                if (vi.Type.Shape[d].Symbol is not { } sym)
+                {
+                    continue;
+                }
+                seen ??= new(StringComparer.Ordinal);
+                if (seen.TryGetValue(sym, out var prior) && prior.Size != t.Shape[d])
+                {
+                    throw new AxonInputException($"inputs disagree on dimension '{sym}': '{prior.Input}' has {prior.Size}, '{vi.Name}' has {t.Shape[d]}", "AXON207");
+                }
+                seen[sym] = (t.Shape[d], vi.Name);
+            }
         }
     }
 

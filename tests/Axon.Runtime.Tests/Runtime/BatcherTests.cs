@@ -126,6 +126,22 @@ public sealed class BatcherTests
         Assert.Equal(new[] { 1, 8 }, y["y"].Shape);
     }
 
+    [Fact]
+    public async Task ARequestThatFailsAtRunTimeFailsAloneNotItsBatch()
+    {
+        var b = new Axon.Graph.Builder.GraphBuilder("lookup");
+        var ids = b.Input("ids", DType.Int64, "batch", 1);
+        var table = b.Constant("table", Tensor.FromArray(Enumerable.Range(0, 40).Select(i => (float)i).ToArray(), 10, 4));
+        b.Output(b.Node("Gather", [table, ids]), "y");
+        using var rt = new AxonRuntime(RuntimeFixtures.TwoCores);
+        using var h = rt.Load(b.Build(), new ModelOptions { Batching = new BatchingOptions { MaxBatchSize = 8, MaxQueueDelayMicroseconds = 20_000 } });
+        var tasks = new[] { 3L, 50L, 7L }.Select(id => h.RunAsync(new Dictionary<string, Tensor> { ["ids"] = Tensor.FromArray(new[] { id }, 1, 1) })).ToArray();
+        await Assert.ThrowsAnyAsync<AxonException>(() => tasks[1].WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([12f, 13, 14, 15], (await tasks[0])["y"].ToArray<float>());
+        Assert.Equal([28f, 29, 30, 31], (await tasks[2])["y"].ToArray<float>());
+        Assert.Equal(1, h.Metrics.RequestsFailed);
+    }
+
     /// <summary>Holds the model's first execution until released, so tests can fill the queue deterministically.</summary>
     private sealed class Blocker : IDisposable
     {

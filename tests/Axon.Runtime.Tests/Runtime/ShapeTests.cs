@@ -108,6 +108,20 @@ public sealed class ShapeTests
     }
 
     [Fact]
+    public void InputsMustAgreeOnSymbolicDims()
+    {
+        using var rt = new AxonRuntime(RuntimeFixtures.TwoCores);
+        using var h = rt.Load(MaskedSum(), new ModelOptions { Name = "masked" });
+        var feeds = MaskedFeeds(0, 2, 5);
+        feeds["attention_mask"] = Tensor.Create(DType.Int64, 2, 6);
+        var e = Assert.Throws<AxonInputException>(() => h.Run(feeds));
+        Assert.Contains("'seq'", e.Message);
+        Assert.Contains("attention_mask", e.Message);
+        feeds["attention_mask"] = Tensor.Create(DType.Int64, 3, 5);
+        Assert.Contains("'batch'", Assert.Throws<AxonInputException>(() => h.Run(feeds)).Message);
+    }
+
+    [Fact]
     public void TensorBlocksPadAndNarrowInnerAxes()
     {
         var t = Tensor.FromArray(Enumerable.Range(1, 12).Select(i => (float)i).ToArray(), 2, 3, 2);
