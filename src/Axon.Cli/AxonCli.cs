@@ -32,7 +32,14 @@ public static class AxonCli
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(ConformanceCommand.Create(io));
         root.Subcommands.Add(CompileCommand.Create(io));
+        root.Subcommands.Add(TrainCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(LsCommand.Create(io));
+        root.Subcommands.Add(PerfCommand.Create(io));
+        root.Subcommands.Add(ProjectCommand.Create(io));
+        root.Subcommands.Add(AdviseCommand.Create(io));
+        root.Subcommands.Add(QuantizeCommand.Create(io));
+        root.Subcommands.Add(CompareCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 

@@ -9,8 +9,11 @@ using Axon.Graph;
 
 namespace Axon.Compiler;
 
-/// <summary>Progress of a compile, one event per pass or phase, for progress bars and logs.</summary>
-public sealed record CompileProgress(string Phase, TimeSpan Elapsed);
+/// <summary>
+/// Progress of a compile, for progress bars and logs: a pass or phase starting (<paramref name="Duration"/> null) or
+/// done (with how long it took). <paramref name="Elapsed"/> is the time since the compile began.
+/// </summary>
+public sealed record CompileProgress(string Phase, TimeSpan Elapsed, TimeSpan? Duration = null, bool Changed = false);
 
 /// <summary>
 /// The compiler's entry point: runs the optimization pipeline for the requested level, plans every batch profile
@@ -33,7 +36,7 @@ public static class Compiler
                 try
                 {
                     var cached = AxonFile.Load(path);
-                    progress?.Invoke(new CompileProgress("cache-hit", sw0.Elapsed));
+                    progress?.Invoke(new CompileProgress("cache-hit", sw0.Elapsed, sw0.Elapsed));
                     return new CompileResult(cached, CacheHit: true, [], path);
                 }
                 catch (AxonCompileException)
@@ -42,23 +45,31 @@ public static class Compiler
                 }
             }
         }
+        SupportCheck.Ensure(model);
         var pm = Pipelines.For(options);
         var sw = Stopwatch.StartNew();
         pm.Progress = pass => progress?.Invoke(new CompileProgress(pass, sw.Elapsed));
+        pm.Completed = t => progress?.Invoke(new CompileProgress(t.Pass, sw.Elapsed, t.Elapsed, t.Changed));
         var optimized = pm.Run(model, options);
         var profiles = new List<PlanProfile>();
         foreach (var shapes in ProfileShapes(optimized, options))
         {
+            string phase = $"plan {string.Join(",", shapes.Select(kv => kv.Key + "=" + string.Join("x", kv.Value)))}";
+            progress?.Invoke(new CompileProgress(phase, sw.Elapsed));
+            var planStart = sw.Elapsed;
             var plan = PlanBuilder.Build(optimized, shapes);
+            var nodes = PlannedNodes(plan, optimized, shapes);
             profiles.Add(new PlanProfile
             {
                 Bindings = shapes.ToDictionary(kv => kv.Key, kv => kv.Value.Length > 0 ? kv.Value[0] : 1),
                 InputShapes = shapes.ToDictionary(kv => kv.Key, kv => kv.Value),
                 PeakActivationBytes = plan.Memory.PeakBytes,
                 NaiveActivationBytes = plan.Memory.NaiveBytes,
-                Nodes = plan.Steps.Select(s => new PlannedNode(s.Node.DisplayName, s.Node.OpType, s.KernelName, 0)).ToList(),
+                Nodes = nodes,
+                Buffers = plan.Memory.Requests.Select((r, i) => new PlannedBuffer(r.Name, plan.Memory.Offsets[i], r.Bytes, r.FirstStep, r.LastStep)).ToList(),
+                Flops = nodes.Any(n => n.Flops < 0) ? -1 : nodes.Sum(n => n.Flops),
             });
-            progress?.Invoke(new CompileProgress($"plan {string.Join(",", shapes.Select(kv => kv.Key + "=" + string.Join("x", kv.Value)))}", sw.Elapsed));
+            progress?.Invoke(new CompileProgress(phase, sw.Elapsed, sw.Elapsed - planStart, true));
         }
         var meta = new ArtifactMetadata
         {
@@ -109,6 +120,7 @@ public static class Compiler
             yield break;
         }
         var sizes = options.BatchSizes.Count > 0 ? options.BatchSizes : [1];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (int b in sizes)
         {
             var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -119,8 +131,38 @@ public static class Compiler
                     : d.Symbol is { } s && options.Buckets.TryGetValue(s, out var bucket) && bucket.Length > 0 ? bucket[^1]
                     : 1).ToArray();
             }
-            yield return shapes;
+            // A model with a fixed batch gives the same shapes for every size: plan them once.
+            if (seen.Add(string.Join(";", shapes.Select(kv => kv.Key + "=" + string.Join("x", kv.Value)))))
+            {
+                yield return shapes;
+            }
         }
+    }
+
+    /// <summary>Per step: kernel, FLOPs and bytes at the profile's concrete shapes, and the element type it computes in.</summary>
+    private static List<PlannedNode> PlannedNodes(ExecutionPlan plan, Model optimized, IReadOnlyDictionary<string, int[]> shapes)
+    {
+        var costs = new Dictionary<string, Axon.Graph.Analysis.NodeCost>(StringComparer.Ordinal);
+        foreach (var c in Axon.Graph.Analysis.CostModel.Estimate(PlanBuilder.Specialize(optimized, shapes)).Nodes)
+        {
+            if (c.Node.Outputs.FirstOrDefault(o => o.Length > 0) is { } key)
+            {
+                costs.TryAdd(key, c);
+            }
+        }
+        return plan.Steps.Select(s =>
+        {
+            long flops = -1, bytes = -1;
+            if (s.Node.Outputs.FirstOrDefault(o => o.Length > 0) is { } key && costs.TryGetValue(key, out var c))
+            {
+                flops = c.Flops.ConstValue ?? -1;
+                bytes = (c.BytesRead + c.BytesWritten).ConstValue ?? -1;
+            }
+            var outSlot = s.Outputs.FirstOrDefault(o => o >= 0, -1);
+            string precision = outSlot >= 0 ? plan.Slots[outSlot].DType.OnnxName() : "";
+            return new PlannedNode(s.Node.DisplayName, s.Node.Domain.Length > 0 ? $"{s.Node.Domain}:{s.Node.OpType}" : s.Node.OpType,
+                s.KernelName, flops, bytes, precision);
+        }).ToList();
     }
 
     private static Dictionary<string, int> Histogram(Axon.Graph.Graph g) =>

@@ -102,6 +102,8 @@ public sealed unsafe class NormTests
     [InlineData(1, 2, 2, 5, 5, 8, false)]
     [InlineData(2, 4, 2, 70, 70, 16, true)]
     [InlineData(1, 3, 1, 3, 9, 17, true)]
+    [InlineData(1, 2, 1, 129, 17, 3, false)]
+    [InlineData(3, 1, 1, 17, 129, 1, true)]
     public void FusedAttentionMatchesNaive(int batch, int heads, int kvHeads, int sq, int sk, int d, bool causal)
     {
         var s = new AttentionShape(batch, heads, kvHeads, sq, sk, d, d);

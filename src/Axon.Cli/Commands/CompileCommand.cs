@@ -19,16 +19,17 @@ internal static class CompileCommand
         var batch = new Option<string?>("--batch-sizes") { Description = "batch sizes to plan, e.g. 1,4,8" };
         var dynamic = new Option<bool>("--dynamic-batch") { Description = "plan for any batch size at run time" };
         var buckets = new Option<string[]>("--buckets") { Description = "shape buckets per symbolic dim, e.g. seq=32,64,128", Arity = ArgumentArity.ZeroOrMore };
-        var target = new Option<string>("--target") { Description = "compile target", DefaultValueFactory = _ => "cpu" };
+        var target = new Option<string>("--target") { Description = "cpu, or a device to project onto beside the CPU artifact: inf1|inf2|trn1|trn2|t4|a10g|l4|a100|h100", DefaultValueFactory = _ => "cpu" };
         var autoCast = new Option<string>("--auto-cast") { Description = "none|matmult|all", DefaultValueFactory = _ => "none" };
         var castType = new Option<string>("--auto-cast-type") { Description = "bf16|fp16", DefaultValueFactory = _ => "bf16" };
+        var rounding = new Option<string>("--rounding") { Description = "auto-cast rounding: nearest|stochastic (seeded)", DefaultValueFactory = _ => "nearest" };
         var cache = new Option<string?>("--cache-dir") { Description = "compile cache folder (default: $AXON_CACHE_DIR)" };
         var dumpAfter = new Option<string[]>("--dump-after") { Description = "print the IR after these passes (or 'all')", Arity = ArgumentArity.ZeroOrMore };
         var stats = new Option<bool>("--print-pass-stats") { Description = "print what each pass changed" };
         var list = new Option<bool>("--list-operators") { Description = "print every supported operator and exit" };
         var cmd = new Command("compile", "Optimize a model and write the .axon compiled artifact")
         {
-            model, output, level, batch, dynamic, buckets, target, autoCast, castType, cache, dumpAfter, stats, list,
+            model, output, level, batch, dynamic, buckets, target, autoCast, castType, rounding, cache, dumpAfter, stats, list,
         };
         cmd.SetAction(p =>
         {
@@ -43,7 +44,7 @@ internal static class CompileCommand
                 BatchSizes = ParseInts(p.GetValue(batch), "--batch-sizes"),
                 DynamicBatch = p.GetValue(dynamic),
                 Buckets = ParseBuckets(p.GetValue(buckets) ?? []),
-                Target = p.GetValue(target) is "cpu" ? "cpu" : throw new UsageException("--target: only 'cpu' is available"),
+                Target = "cpu", // the artifact always holds the CPU plan; other targets are projected (CompileProjection)
                 AutoCast = p.GetValue(autoCast) switch
                 {
                     "none" => AutoCast.None,
@@ -57,9 +58,19 @@ internal static class CompileCommand
                     "fp16" => CastType.Float16,
                     var v => throw new UsageException($"--auto-cast-type must be bf16 or fp16, not '{v}'"),
                 },
+                CastRounding = p.GetValue(rounding) switch
+                {
+                    "nearest" => CastRounding.Nearest,
+                    "stochastic" => CastRounding.Stochastic,
+                    var v => throw new UsageException($"--rounding must be nearest or stochastic, not '{v}'"),
+                },
                 DumpAfter = p.GetValue(dumpAfter) ?? [],
             };
-            return Compile(io, path, p.GetValue(output), options, p.GetValue(cache) ?? Environment.GetEnvironmentVariable("AXON_CACHE_DIR"), p.GetValue(stats));
+            string projectOn = p.GetValue(target) ?? "cpu";
+            var catalog = projectOn == "cpu" ? null : Axon.Targets.TargetCatalog.Load();
+            var device = catalog?.Target(projectOn); // unknown targets fail before compiling
+            int rc = Compile(io, path, p.GetValue(output), options, p.GetValue(cache) ?? Environment.GetEnvironmentVariable("AXON_CACHE_DIR"), p.GetValue(stats));
+            return rc == CliHost.Ok && catalog is not null ? CompileProjection.Print(io, catalog, projectOn, path, options) : rc;
         });
         return cmd;
     }
@@ -77,9 +88,7 @@ internal static class CompileCommand
             throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
         }
         var model = OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path)));
-        ReportUnsupported(model);
-        var result = Compiler.Compiler.Compile(model, options, bytes, cacheDir,
-            p => io.Err.WriteLine($"  [{p.Elapsed.TotalMilliseconds,8:F1} ms] {p.Phase}"));
+        var result = Rendering.PassProgress.Run(io, progress => Compiler.Compiler.Compile(model, options, bytes, cacheDir, progress));
         output ??= Path.ChangeExtension(path, ".axon");
         AxonFile.Save(result.Model, output);
         var m = result.Model.Metadata;
@@ -106,38 +115,14 @@ internal static class CompileCommand
         return CliHost.Ok;
     }
 
-    /// <summary>Every unsupported op at once (node, op, opset), before any pass runs.</summary>
-    private static void ReportUnsupported(Axon.Graph.Model model)
-    {
-        var missing = new List<string>();
-        void Walk(Axon.Graph.Graph g)
-        {
-            foreach (var n in g.Nodes)
-            {
-                if (OpRegistry.Find(n.Domain, n.OpType) is null)
-                {
-                    missing.Add($"{n} at opset {model.OpsetFor(n.Domain)}");
-                }
-                foreach (var sg in n.Subgraphs())
-                {
-                    Walk(sg);
-                }
-            }
-        }
-        Walk(model.Graph);
-        if (missing.Count > 0)
-        {
-            throw new AxonCompileException($"{missing.Count} unsupported operator use(s):\n  " + string.Join("\n  ", missing), "AXC030");
-        }
-    }
-
     private static int ListOperators(CliIO io)
     {
         var fast = KernelRegistry.Ops.ToHashSet(StringComparer.Ordinal);
-        foreach (var (domain, op) in OpRegistry.All.OrderBy(x => x.Domain, StringComparer.Ordinal).ThenBy(x => x.Op, StringComparer.Ordinal))
+        io.Out.WriteLine($"{"operator",-40} {"opsets",-8} implementation");
+        foreach (var (domain, op, opsets) in SupportCheck.Operators())
         {
             string name = domain.Length > 0 ? $"{domain}:{op}" : op;
-            io.Out.WriteLine($"{name,-40} {(fast.Contains(name) ? "fast kernel + reference" : "reference")}");
+            io.Out.WriteLine($"{name,-40} {opsets,-8} {(fast.Contains(name) ? "fast kernel + reference" : "reference")}");
         }
         return CliHost.Ok;
     }

@@ -12,9 +12,26 @@ internal static class InspectCommand
 {
     public static Command Create(CliIO io)
     {
-        var model = new Argument<string>("model") { Description = "the .onnx model file" };
-        var cmd = new Command("inspect", "Describe a model: inputs, outputs, opsets, ops, parameters and FLOPs") { model };
-        cmd.SetAction(p => Inspect(io, p.GetValue(model)!));
+        var model = new Argument<string>("model") { Description = "the .onnx model or .axon artifact" };
+        var json = new Option<bool>("--json") { Description = "for a .axon artifact: print one JSON document (nodes_before, nodes_after, op_histogram, peak_activation_bytes, naive_activation_bytes, flops, profiles)" };
+        var all = new Option<bool>("--all") { Description = "for a .axon artifact: list every node and fused group" };
+        var cmd = new Command("inspect", "Describe a model (inputs, outputs, ops, FLOPs) or a compiled .axon artifact (what the compiler did). Example: axon inspect model.axon --json")
+        {
+            model, json, all,
+        };
+        cmd.SetAction(p =>
+        {
+            string path = p.GetValue(model)!;
+            if (InspectArtifact.IsArtifact(path))
+            {
+                return InspectArtifact.Inspect(io, path, p.GetValue(json), p.GetValue(all));
+            }
+            if (p.GetValue(json))
+            {
+                throw new UsageException("--json describes a compiled .axon artifact; compile the model first (axon compile MODEL -o MODEL.axon)");
+            }
+            return Inspect(io, path);
+        });
         return cmd;
     }
 

@@ -41,9 +41,22 @@ public sealed record PlanProfile
     public long PeakActivationBytes { get; init; }
     public long NaiveActivationBytes { get; init; }
     public List<PlannedNode> Nodes { get; init; } = [];
+
+    /// <summary>The activation arena: one entry per planned buffer (offset, size, lifetime in steps).</summary>
+    public List<PlannedBuffer> Buffers { get; init; } = [];
+
+    /// <summary>Total FLOPs of one inference at this profile's shapes (-1 when some node's cost is unknown).</summary>
+    public long Flops { get; init; }
 }
 
-public sealed record PlannedNode(string Name, string OpType, string Kernel, long Flops);
+/// <summary>One step of a profile's plan: the node, its kernel, its cost at the profile's shapes and its precision.</summary>
+/// <param name="Flops">Floating-point operations (-1 = unknown).</param>
+/// <param name="Bytes">Bytes read and written (-1 = unknown).</param>
+/// <param name="Precision">Element type the node computes in (its first output's type, e.g. float, bfloat16).</param>
+public sealed record PlannedNode(string Name, string OpType, string Kernel, long Flops, long Bytes = 0, string Precision = "");
+
+/// <summary>A buffer of the activation arena.</summary>
+public sealed record PlannedBuffer(string Name, long Offset, long Bytes, int FirstStep, int LastStep);
 
 public static class CompilerInfo
 {

@@ -44,6 +44,9 @@ public sealed class PassManager
     /// <summary>Called before each pass starts (progress display).</summary>
     public Action<string>? Progress { get; set; }
 
+    /// <summary>Called after each pass finishes, with its timing (progress display).</summary>
+    public Action<PassTiming>? Completed { get; set; }
+
     /// <summary>Run the graph verifier after every pass (default: on in Debug builds).</summary>
 #if DEBUG
     public bool Verify { get; set; } = true;
@@ -121,7 +124,9 @@ public sealed class PassManager
         }
         sw.Stop();
         changed = !ReferenceEquals(result, g);
-        Timings.Add(new PassTiming(pass.Name, sw.Elapsed, changed));
+        var timing = new PassTiming(pass.Name, sw.Elapsed, changed);
+        Timings.Add(timing);
+        Completed?.Invoke(timing);
         if (changed && Verify)
         {
             var problem = GraphVerifier.Check(result);

@@ -45,11 +45,19 @@ public static class Pipelines
         steps.Add(new FuseResidualAdd());
         steps.Add(new FuseActivation());
         steps.Add(new DeadCodeElimination());
-        // -O3: elementwise-chain fusion and layout selection are not implemented yet; -O3 runs the -O2 pipeline.
+        if (optLevel == 2)
+        {
+            return steps;
+        }
+        // -O3: what the epilogues did not absorb, chains of elementwise ops, runs as one pass over memory. Last, so a
+        // Relu after a Conv stays an epilogue (cheaper still: no extra pass at all).
+        // Layout selection (NCHWc) is deferred: see docs/architecture.md, "Deferred: blocked layouts".
+        steps.Add(new FuseElementwiseChains());
         return steps;
     }
 
     public static PassManager For(int optLevel) => new(Steps(optLevel));
 
-    public static PassManager For(CompileOptions options) => For(options.OptLevel);
+    // Precision passes (quantization, auto-cast) run last, on the fused graph.
+    public static PassManager For(CompileOptions options) => new(Steps(options.OptLevel).Concat(Quantization.PrecisionPasses.Steps(options)));
 }

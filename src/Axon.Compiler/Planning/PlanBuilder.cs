@@ -166,7 +166,7 @@ public static class PlanBuilder
     }
 
     /// <summary>A copy of the model whose runtime inputs carry the concrete shapes (symbolic dims bound).</summary>
-    private static Model Specialize(Model model, IReadOnlyDictionary<string, int[]> inputShapes)
+    internal static Model Specialize(Model model, IReadOnlyDictionary<string, int[]> inputShapes)
     {
         var g = model.Graph.Clone();
         for (int i = 0; i < g.Inputs.Count; i++)

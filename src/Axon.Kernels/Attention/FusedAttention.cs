@@ -51,13 +51,16 @@ public static unsafe class FusedAttention
             float* o = O + (long)bh * S.SeqQ * S.ValueDim;
             float* mask = Mask is null ? null : MaskPerHead ? Mask + (long)bh * S.SeqQ * S.SeqK : Mask;
             int t = S.SeqK;
-            using var kT = PackedMatrix.PackB(k, S.HeadDim, transB: true, S.HeadDim, t);
-            using var vp = PackedMatrix.PackB(v, S.ValueDim, transB: false, t, S.ValueDim);
+            // K and V are packed once per (batch, head) into this thread's scratch and reused by every query tile.
+            float* kT = ThreadScratch.Floats(ThreadScratch.AttentionKeys, PackedMatrix.PackedFloats(S.HeadDim, t));
+            float* vp = ThreadScratch.Floats(ThreadScratch.AttentionValues, PackedMatrix.PackedFloats(t, S.ValueDim));
+            PackedMatrix.PackInto(k, S.HeadDim, true, S.HeadDim, t, kT);
+            PackedMatrix.PackInto(v, S.ValueDim, false, t, S.ValueDim, vp);
             float* scores = ThreadScratch.Floats(ThreadScratch.AttentionScores, (long)QueryTile * t);
             for (int i0 = 0; i0 < S.SeqQ; i0 += QueryTile)
             {
                 int rows = Math.Min(QueryTile, S.SeqQ - i0);
-                Sgemm.Multiply(rows, t, S.HeadDim, Scale, q + (long)i0 * S.HeadDim, S.HeadDim, false, kT, 0f, scores, t, default, WorkerPool.Inline);
+                Sgemm.MultiplyPacked(rows, t, S.HeadDim, Scale, q + (long)i0 * S.HeadDim, S.HeadDim, kT, scores, t);
                 for (int r = 0; r < rows; r++)
                 {
                     float* row = scores + (long)r * t;
@@ -82,7 +85,7 @@ public static unsafe class FusedAttention
                     var span = new Span<float>(row, t);
                     Norm.Softmax.Row(span, span);
                 }
-                Sgemm.Multiply(rows, S.ValueDim, t, 1f, scores, t, false, vp, 0f, o + (long)i0 * S.ValueDim, S.ValueDim, default, WorkerPool.Inline);
+                Sgemm.MultiplyPacked(rows, S.ValueDim, t, 1f, scores, t, vp, o + (long)i0 * S.ValueDim, S.ValueDim);
             }
         }
     }

@@ -11,7 +11,7 @@ namespace Axon.Kernels.Conv;
 public static unsafe class Conv2d
 {
     /// <summary>The instruction tier the convolution kernels run at in this process (tests assert it).</summary>
-    public static KernelTier Tier => ConvGemm.Avx2Path ? KernelTier.Avx2 : KernelTier.Scalar;
+    public static KernelTier Tier => MicroKernel.Tier;
 
     /// <summary>
     /// y = act(conv(x, w) + bias + residual). The epilogue's <see cref="GemmEpilogue.BiasM"/> is the per-output-channel
@@ -34,6 +34,10 @@ public static unsafe class Conv2d
         if (g.IsDepthwise)
         {
             DepthwiseConv.Run(g, x, w.Pointer, y, epilogue, pool);
+        }
+        else if (w.Raw is not null && ConvPointwise.Enabled)
+        {
+            ConvPointwise.Run(g, x, w.Raw, y, epilogue, pool);
         }
         else
         {

@@ -19,8 +19,8 @@ internal static unsafe partial class ConvGemm
     internal const int NR = MicroKernel.NR;
     internal const int MaxDepthBlock = 256;
 
-    /// <summary>Output channels per task, a multiple of MR: an MC×KC weight block stays in L2.</summary>
-    private const int MC = 96;
+    /// <summary>Output channels per task, a multiple of MR: an MC×KC weight block (192 KiB) stays in L2 while each gathered panel is reused by all of them.</summary>
+    private const int MC = 192;
 
     /// <summary>Pixels per task, a multiple of NR.</summary>
     private const int PixelTile = 128;
@@ -34,9 +34,18 @@ internal static unsafe partial class ConvGemm
     {
         int p = g.OutH * g.OutW;
         int mBlocks = (g.Kg + MC - 1) / MC;
+        int pTiles = (p + PixelTile - 1) / PixelTile;
+        // Few tasks (deep layers on small images at batch 1): split the channels further until every thread gets an
+        // equal share, as long as a block keeps a few micro-tiles.
+        int others = g.N * g.Group * pTiles;
+        while (pool.Threads > 1 && others * mBlocks % pool.Threads != 0 && others * mBlocks < 4 * pool.Threads
+            && g.Kg / (mBlocks + 1) >= 4 * MR)
+        {
+            mBlocks++;
+        }
         // Balanced channel blocks (128 channels: 66 + 62, not 96 + 32) so tasks cost about the same.
         int mcBlock = ((g.Kg + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;
-        int pTiles = (p + PixelTile - 1) / PixelTile;
+        mBlocks = (g.Kg + mcBlock - 1) / mcBlock;
         var body = new Body
         {
             G = g, X = x, Y = y, A = w.Pointer, GroupStride = w.GroupStride, DepthBlock = w.DepthBlock, Panels = w.Panels,

@@ -11,13 +11,19 @@ public sealed unsafe class ConvWeights : IDisposable
 {
     private readonly AlignedBuffer _buffer;
 
-    private ConvWeights(ConvGeometry geometry, AlignedBuffer buffer, int depthBlock, int panels)
+    private readonly AlignedBuffer? _raw;
+
+    private ConvWeights(ConvGeometry geometry, AlignedBuffer buffer, int depthBlock, int panels, AlignedBuffer? raw = null)
     {
         Geometry = geometry;
         _buffer = buffer;
         DepthBlock = depthBlock;
         Panels = panels;
+        _raw = raw;
     }
+
+    /// <summary>The K×C weights as given, kept only for 1×1 convolutions, which run as a plain SGEMM (see ConvPointwise).</summary>
+    internal float* Raw => _raw is null ? null : (float*)_raw.Pointer;
 
     public ConvGeometry Geometry { get; }
 
@@ -52,9 +58,9 @@ public sealed unsafe class ConvWeights : IDisposable
         if (g.IsDepthwise)
         {
             long n = g.WeightElements;
-            var raw = BufferPool.Shared.Rent(Math.Max(1, n) * sizeof(float));
-            Buffer.MemoryCopy(w, raw.Pointer, n * sizeof(float), n * sizeof(float));
-            return new ConvWeights(g, raw, g.KernelH * g.KernelW, 0);
+            var copy = BufferPool.Shared.Rent(Math.Max(1, n) * sizeof(float));
+            Buffer.MemoryCopy(w, copy.Pointer, n * sizeof(float), n * sizeof(float));
+            return new ConvWeights(g, copy, g.KernelH * g.KernelW, 0);
         }
         const int mr = ConvGemm.MR;
         int depth = g.ColumnRows;
@@ -63,7 +69,14 @@ public sealed unsafe class ConvWeights : IDisposable
         int panels = (g.Kg + mr - 1) / mr;
         long perGroup = (long)panels * mr * depth;
         var buf = BufferPool.Shared.Rent(Math.Max(1, perGroup * g.Group) * sizeof(float));
-        var cw = new ConvWeights(g, buf, kcBlock, panels);
+        AlignedBuffer? raw = null;
+        if (ConvPointwise.Applies(g))
+        {
+            long n = g.WeightElements;
+            raw = BufferPool.Shared.Rent(n * sizeof(float));
+            Buffer.MemoryCopy(w, raw.Pointer, n * sizeof(float), n * sizeof(float));
+        }
+        var cw = new ConvWeights(g, buf, kcBlock, panels, raw);
         float* dst = cw.Pointer;
         for (int grp = 0; grp < g.Group; grp++)
         {
@@ -87,5 +100,9 @@ public sealed unsafe class ConvWeights : IDisposable
         return cw;
     }
 
-    public void Dispose() => _buffer.Dispose();
+    public void Dispose()
+    {
+        _buffer.Dispose();
+        _raw?.Dispose();
+    }
 }

@@ -8,16 +8,19 @@ namespace Axon.Kernels.Gemm;
 /// <summary>
 /// The one 6×16 register-blocked micro-kernel shared by SGEMM and the implicit-GEMM convolution: an A panel laid out
 /// [k][6] (broadcast) times B rows of 16 with row stride <c>ldb</c> (16 for packed panels; the input plane width when
-/// a pointwise convolution reads its input in place), accumulated in twelve AVX2 registers, with a scalar tier over the
-/// same layout.
+/// a pointwise convolution reads its input in place), accumulated in twelve AVX2 registers. The same layout has a thin
+/// AVX-512 variant (one 16-wide register per row, two k-phases so twelve chains hide the FMA latency) and a scalar tier.
 /// </summary>
-internal static unsafe class MicroKernel
+internal static unsafe partial class MicroKernel
 {
     public const int MR = 6;
     public const int NR = 16;
 
-    /// <summary>True when the AVX2/FMA kernel runs (chosen once per process).</summary>
-    public static bool Avx2Path => CpuFeatures.Avx2Fma;
+    /// <summary>The tier chosen once per process: AVX-512 where present, else AVX2+FMA, else scalar.</summary>
+    public static readonly KernelTier Tier = CpuFeatures.BestTier;
+
+    /// <summary>True when a vector kernel (AVX2/FMA or AVX-512) runs.</summary>
+    public static bool Avx2Path => Tier != KernelTier.Scalar;
 
     /// <summary>
     /// C[mr×nr] = A·B when <paramref name="accumulate"/> is false, C += A·B otherwise. Partial tiles go through a stack
@@ -26,19 +29,32 @@ internal static unsafe class MicroKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
     {
-        if (Avx2Path)
+        if (Tier == KernelTier.Scalar)
         {
-            if (mr == MR && nr == NR)
-            {
-                Kernel6x16(kc, a, b, ldb, c, ldc, accumulate);
-                return;
-            }
-            float* tmp = stackalloc float[MR * NR];
-            Kernel6x16(kc, a, b, ldb, tmp, NR, false);
-            Merge(tmp, c, ldc, mr, nr, accumulate);
+            KernelScalar(kc, a, b, ldb, c, ldc, mr, nr, accumulate);
             return;
         }
-        KernelScalar(kc, a, b, ldb, c, ldc, mr, nr, accumulate);
+        if (mr == MR && nr == NR)
+        {
+            Vector(kc, a, b, ldb, c, ldc, accumulate);
+            return;
+        }
+        float* tmp = stackalloc float[MR * NR];
+        Vector(kc, a, b, ldb, tmp, NR, false);
+        Merge(tmp, c, ldc, mr, nr, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Vector(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        if (Tier == KernelTier.Avx512)
+        {
+            Kernel6x16V512(kc, a, b, ldb, c, ldc, accumulate);
+        }
+        else
+        {
+            Kernel6x16(kc, a, b, ldb, c, ldc, accumulate);
+        }
     }
 
     private static void Merge(float* tmp, float* c, int ldc, int mr, int nr, bool accumulate)
@@ -54,7 +70,7 @@ internal static unsafe class MicroKernel
         }
     }
 
-    private static void KernelScalar(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
+    internal static void KernelScalar(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
     {
         float* acc = stackalloc float[MR * NR];
         new Span<float>(acc, MR * NR).Clear();
@@ -75,12 +91,27 @@ internal static unsafe class MicroKernel
         Merge(acc, c, ldc, mr, nr, accumulate);
     }
 
+    /// <summary>
+    /// AVX2 + FMA: per k step two B loads, six broadcasts, twelve FMAs into twelve accumulators (15 of 16 ymm registers).
+    /// Unrolled by two so loop overhead stays off the FMA ports; the C rows are prefetched while the loop runs.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
+    internal static void Kernel6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int kk = 0; kk < kc; kk++)
+        nint sb = ldb;
+        nint sc = ldc;
+        if (accumulate)
+        {
+            for (nint r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * sc);
+                Sse.Prefetch0(c + r * sc + 15);
+            }
+        }
+        int kk = 0;
+        for (; kk + 2 <= kc; kk += 2)
         {
             var b0 = Avx.LoadVector256(b);
             var b1 = Avx.LoadVector256(b + 8);
@@ -102,15 +133,58 @@ internal static unsafe class MicroKernel
             var a5 = Avx.BroadcastScalarToVector256(a + 5);
             c50 = Fma.MultiplyAdd(a5, b0, c50);
             c51 = Fma.MultiplyAdd(a5, b1, c51);
-            a += MR;
-            b += ldb;
+            b0 = Avx.LoadVector256(b + sb);
+            b1 = Avx.LoadVector256(b + sb + 8);
+            a0 = Avx.BroadcastScalarToVector256(a + 6);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            a1 = Avx.BroadcastScalarToVector256(a + 7);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            a2 = Avx.BroadcastScalarToVector256(a + 8);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            a3 = Avx.BroadcastScalarToVector256(a + 9);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            a4 = Avx.BroadcastScalarToVector256(a + 10);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            a5 = Avx.BroadcastScalarToVector256(a + 11);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            a += 2 * MR;
+            b += 2 * sb;
+        }
+        if (kk < kc)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            var a0 = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            var a1 = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            var a2 = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            var a3 = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            var a4 = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            var a5 = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
         }
         Store(c, accumulate, c00, c01);
-        Store(c + ldc, accumulate, c10, c11);
-        Store(c + 2 * ldc, accumulate, c20, c21);
-        Store(c + 3 * ldc, accumulate, c30, c31);
-        Store(c + 4 * ldc, accumulate, c40, c41);
-        Store(c + 5 * ldc, accumulate, c50, c51);
+        Store(c + sc, accumulate, c10, c11);
+        Store(c + 2 * sc, accumulate, c20, c21);
+        Store(c + 3 * sc, accumulate, c30, c31);
+        Store(c + 4 * sc, accumulate, c40, c41);
+        Store(c + 5 * sc, accumulate, c50, c51);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

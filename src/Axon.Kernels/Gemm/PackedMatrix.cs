@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 namespace Axon.Kernels.Gemm;
 
 /// <summary>
@@ -32,7 +33,17 @@ public sealed unsafe class PackedMatrix : IDisposable
         int panels = (n + Sgemm.NR - 1) / Sgemm.NR;
         var buf = BufferPool.Shared.Rent(Math.Max(1L, (long)k * panels * Sgemm.NR * sizeof(float)));
         var pm = new PackedMatrix(k, n, buf);
-        float* dst = pm.Pointer;
+        PackInto(b, ldb, transB, k, n, pm.Pointer);
+        return pm;
+    }
+
+    /// <summary>Floats <see cref="PackInto"/> writes for a K×N operand.</summary>
+    internal static long PackedFloats(int k, int n) => (long)k * ((n + Sgemm.NR - 1) / Sgemm.NR) * Sgemm.NR;
+
+    /// <summary>Packs op(B) into caller-owned memory of <see cref="PackedFloats"/> floats (per-call operands: attention's K and V).</summary>
+    internal static void PackInto(float* b, int ldb, bool transB, int k, int n, float* dst)
+    {
+        int panels = (n + Sgemm.NR - 1) / Sgemm.NR;
         for (int k0 = 0; k0 < k; k0 += Sgemm.KC)
         {
             int kc = Math.Min(Sgemm.KC, k - k0);
@@ -43,6 +54,14 @@ public sealed unsafe class PackedMatrix : IDisposable
                 for (int kk = 0; kk < kc; kk++)
                 {
                     int j = 0;
+                    if (!transB && nr == Sgemm.NR && Vector256.IsHardwareAccelerated)
+                    {
+                        float* row = b + (long)(k0 + kk) * ldb + j0;
+                        Vector256.Load(row).Store(dst);
+                        Vector256.Load(row + 8).Store(dst + 8);
+                        dst += Sgemm.NR;
+                        continue;
+                    }
                     if (!transB)
                     {
                         float* src = b + (long)(k0 + kk) * ldb + j0;
@@ -67,7 +86,6 @@ public sealed unsafe class PackedMatrix : IDisposable
                 }
             }
         }
-        return pm;
     }
 
     /// <summary>Packs a managed row-major K×N matrix (or N×K when <paramref name="transB"/>).</summary>

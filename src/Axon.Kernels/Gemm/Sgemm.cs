@@ -8,24 +8,25 @@ namespace Axon.Kernels.Gemm;
 /// Single-precision GEMM, <c>C = alpha·op(A)·op(B) + beta·C</c> followed by a fused epilogue, after the Goto/BLIS
 /// scheme: B is packed into KC×16 column panels (once, ahead of time, for weights), A into KC×6 row panels per block,
 /// and a 6×16 register-blocked micro-kernel accumulates in twelve vector registers. Work is split into output tiles
-/// handed to the worker pool; each tile runs the whole K loop, so results do not depend on the thread count.
+/// (M blocks sized from L2, N blocks only when M gives too few tasks) handed to the worker pool; each tile runs the
+/// whole K loop in a fixed order, so results do not depend on the thread count.
 /// </summary>
 public static unsafe partial class Sgemm
 {
     internal const int MR = MicroKernel.MR;
     internal const int NR = MicroKernel.NR;
 
-    /// <summary>K block: a 16-wide B panel of KC rows (16 KiB) stays in L1 while the A block streams from L2.</summary>
+    /// <summary>K block: a 16-wide B micro-panel of KC rows (16 KiB) stays in half of L1 while the A block streams from L2.</summary>
     internal static int KC { get; } = 256;
 
-    /// <summary>M block, a multiple of <see cref="MR"/> sized so an MC×KC A block fits in about half of L2.</summary>
-    internal static int MC { get; } = Math.Max(MR, Math.Min(144, CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR));
+    /// <summary>Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2.</summary>
+    internal static int MCMax { get; } = Math.Clamp(CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR, 48, 240);
 
-    /// <summary>N block per task, a multiple of <see cref="NR"/>.</summary>
-    internal static int NC { get; } = 256;
+    /// <summary>Largest N block: a KC×NC slice of packed B (4 MiB at most) stays in the shared L3.</summary>
+    internal static int NCMax { get; } = Math.Clamp(CpuFeatures.L3Bytes / 4 / (256 * sizeof(float)) / NR * NR, 256, 4096);
 
     /// <summary>The tier the micro-kernel runs at in this process (tests assert it).</summary>
-    public static KernelTier Tier => MicroKernel.Avx2Path ? KernelTier.Avx2 : KernelTier.Scalar;
+    public static KernelTier Tier => MicroKernel.Tier;
 
     /// <summary>C[M,N] = alpha·op(A)·op(B) + beta·C, then the epilogue. Row-major with leading dimensions.</summary>
     public static void Multiply(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* b, int ldb, bool transB,
@@ -56,14 +57,62 @@ public static unsafe partial class Sgemm
             ScaleOnly(m, n, beta, c, ldc, epilogue);
             return;
         }
-        int mTiles = (m + MC - 1) / MC;
-        int nTiles = (n + NC - 1) / NC;
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
+    }
+
+    /// <summary>GEMM against a B packed into raw memory with <see cref="PackedMatrix.PackInto"/> (K ≥ 1).</summary>
+    internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked,
+        float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool)
+    {
+        var (mBlocks, mcBlock, nBlocks, ncBlock) = Partition(m, n, pool.Threads);
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = b.Pointer, Beta = beta, C = c, Ldc = ldc,
-            Epilogue = epilogue, MTiles = mTiles,
+            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
+            Epilogue = epilogue, MBlocks = mBlocks, MCBlock = mcBlock, NCBlock = ncBlock,
         };
-        (pool ?? WorkerPool.Default).For(mTiles * nTiles, body);
+        pool.For(mBlocks * nBlocks, body);
+    }
+
+    /// <summary>
+    /// Single-threaded GEMM against a B already packed into raw memory with <see cref="PackedMatrix.PackInto"/>: for
+    /// small products inside another parallel loop (attention heads), with no pool hand-off and no allocation.
+    /// </summary>
+    internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, float* bPacked, float* c, int ldc)
+    {
+        if (m <= 0 || n <= 0 || k <= 0)
+        {
+            return;
+        }
+        var body = new TileBody
+        {
+            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
+            MCBlock = (m + MR - 1) / MR * MR, NCBlock = (n + NR - 1) / NR * NR,
+        };
+        body.Invoke(0);
+    }
+
+    /// <summary>
+    /// Splits C into equal tasks: M blocks of at most <see cref="MCMax"/> rows (a multiple of the thread count when M is
+    /// large, so no core idles at the end), and N blocks of whole panels only when M alone gives too few tasks.
+    /// </summary>
+    internal static (int MBlocks, int MCBlock, int NBlocks, int NCBlock) Partition(int m, int n, int threads)
+    {
+        int mBlocks = (m + MCMax - 1) / MCMax;
+        if (threads > 1 && mBlocks % threads != 0 && m >= threads * 4 * MR)
+        {
+            mBlocks = (mBlocks + threads - 1) / threads * threads;
+        }
+        int mcBlock = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;
+        mBlocks = (m + mcBlock - 1) / mcBlock;
+        int panels = (n + NR - 1) / NR;
+        int nBlocks = (n + NCMax - 1) / NCMax;
+        if (mBlocks * nBlocks < threads)
+        {
+            nBlocks = Math.Min(panels, (threads + mBlocks - 1) / mBlocks);
+        }
+        int ncBlock = (panels + nBlocks - 1) / nBlocks * NR;
+        nBlocks = (n + ncBlock - 1) / ncBlock;
+        return (mBlocks, mcBlock, nBlocks, ncBlock);
     }
 
     private static void ScaleOnly(int m, int n, float beta, float* c, int ldc, in GemmEpilogue ep)
@@ -80,7 +129,7 @@ public static unsafe partial class Sgemm
 
     private struct TileBody : IParallelBody
     {
-        public int M, N, K, Lda, Ldc, MTiles;
+        public int M, N, K, Lda, Ldc, MBlocks, MCBlock, NCBlock;
         public float Alpha, Beta;
         public float* A, B, C;
         public bool TransA;
@@ -88,13 +137,17 @@ public static unsafe partial class Sgemm
 
         public readonly void Invoke(int tile)
         {
-            int mt = tile % MTiles;
-            int nt = tile / MTiles;
-            int i0 = mt * MC;
-            int j0 = nt * NC;
-            int mc = Math.Min(MC, M - i0);
-            int nc = Math.Min(NC, N - j0);
-            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)MC * KC);
+            int mt = tile % MBlocks;
+            int nt = tile / MBlocks;
+            int i0 = mt * MCBlock;
+            int j0 = nt * NCBlock;
+            int mc = Math.Min(MCBlock, M - i0);
+            int nc = Math.Min(NCBlock, N - j0);
+            if (mc <= 0 || nc <= 0)
+            {
+                return;
+            }
+            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(KC, K));
             int kPanels = (N + NR - 1) / NR;
             if (Beta != 0 && Beta != 1)
             {
@@ -105,6 +158,7 @@ public static unsafe partial class Sgemm
                     System.Numerics.Tensors.TensorPrimitives.Multiply(row, Beta, row);
                 }
             }
+            bool epilogue = !Epilogue.IsIdentity;
             for (int k0 = 0; k0 < K; k0 += KC)
             {
                 int kc = Math.Min(KC, K - k0);
@@ -117,12 +171,13 @@ public static unsafe partial class Sgemm
                 {
                     int nr = Math.Min(NR, nc - jr);
                     float* bp = bBlock + (long)((j0 + jr) / NR) * kc * NR;
-                    for (int ir = 0; ir < mc; ir += MR)
+                    float* cp = C + (long)i0 * Ldc + j0 + jr;
+                    float* ap = apack;
+                    for (int ir = 0; ir < mc; ir += MR, ap += MR * kc, cp += MR * Ldc)
                     {
                         int mr = Math.Min(MR, mc - ir);
-                        float* cp = C + (long)(i0 + ir) * Ldc + j0 + jr;
-                        MicroKernel.Tile(kc, apack + ir * kc, bp, NR, cp, Ldc, mr, nr, accumulate);
-                        if (last && !Epilogue.IsIdentity)
+                        MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate);
+                        if (last && epilogue)
                         {
                             for (int r = 0; r < mr; r++)
                             {
@@ -148,6 +203,17 @@ public static unsafe partial class Sgemm
                 if (!transA)
                 {
                     float* src = a + (long)(i0 + ir) * lda + k0 + kk;
+                    if (mr == MR && alpha == 1)
+                    {
+                        p[0] = src[0];
+                        p[1] = src[lda];
+                        p[2] = src[2 * (long)lda];
+                        p[3] = src[3 * (long)lda];
+                        p[4] = src[4 * (long)lda];
+                        p[5] = src[5 * (long)lda];
+                        p += MR;
+                        continue;
+                    }
                     for (; r < mr; r++)
                     {
                         p[r] = alpha * src[(long)r * lda];

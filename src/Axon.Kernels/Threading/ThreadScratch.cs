@@ -10,7 +10,11 @@ public static unsafe class ThreadScratch
     public const int GemmPackA = 0;
     public const int AttentionScores = 1;
     public const int ConvColumns = 2;
-    private const int Slots = 4;
+    public const int AttentionKeys = 4;
+    public const int AttentionValues = 5;
+    public const int ConvPackB = 6;
+    public const int ConvSubsample = 7;
+    private const int Slots = 8;
 
     [ThreadStatic]
     private static AlignedBuffer?[]? _buffers;

@@ -1,0 +1,69 @@
+using Axon.Kernels.Threading;
+
+namespace Axon.Kernels.Conv;
+
+/// <summary>
+/// Gradients of 2-D pooling for training. MaxPool: each output gradient goes to the first maximum of its window in X
+/// (the reference op's choice); AveragePool: each output gradient is spread over the window. One task per (n, c) plane.
+/// </summary>
+public static unsafe class PoolBackward
+{
+    /// <summary>dX = scatter of dY to each window's first maximum (dX overwritten).</summary>
+    public static void MaxPoolGrad(float* x, float* dy, float* dx, PoolGeometry g, WorkerPool? pool = null)
+    {
+        g.Validate();
+        new Span<float>(dx, checked((int)g.InputElements)).Clear();
+        (pool ?? WorkerPool.Default).For(g.N * g.C, new Body { G = g, X = x, Dy = dy, Dx = dx });
+    }
+
+    private struct Body : IParallelBody
+    {
+        public PoolGeometry G;
+        public float* X, Dy, Dx;
+
+        public readonly void Invoke(int plane)
+        {
+            var g = G;
+            float* xp = X + (long)plane * g.H * g.W;
+            float* dxp = Dx + (long)plane * g.H * g.W;
+            float* dyp = Dy + (long)plane * g.OutH * g.OutW;
+            for (int i = 0; i < g.OutH; i++)
+            {
+                int ih0 = i * g.StrideH - g.PadTop;
+                for (int j = 0; j < g.OutW; j++)
+                {
+                    int iw0 = j * g.StrideW - g.PadLeft;
+                    float best = float.NegativeInfinity;
+                    int arg = -1;
+                    for (int r = 0; r < g.KernelH; r++)
+                    {
+                        int ih = ih0 + r * g.DilationH;
+                        if ((uint)ih >= (uint)g.H)
+                        {
+                            continue;
+                        }
+                        float* row = xp + (long)ih * g.W;
+                        for (int c = 0; c < g.KernelW; c++)
+                        {
+                            int iw = iw0 + c * g.DilationW;
+                            if ((uint)iw >= (uint)g.W)
+                            {
+                                continue;
+                            }
+                            float v = row[iw];
+                            if (v > best || arg < 0 && !float.IsNaN(v))
+                            {
+                                best = v;
+                                arg = ih * g.W + iw;
+                            }
+                        }
+                    }
+                    if (arg >= 0)
+                    {
+                        dxp[arg] += dyp[i * g.OutW + j];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace Axon.Kernels.Quant;
+
+/// <summary>
+/// Run-time (dynamic) quantization of FP32 activations to u8, one scale and zero point per row: the range [min, max] is
+/// widened to include 0 (so 0 is exact), scale = (max - min) / 255 (1 for an all-zero row), zero = round(-min / scale),
+/// q = clamp(round_half_even(x · (1/scale)) + zero, 0, 255). The axon:DynamicQuantMatMul reference op computes exactly
+/// this; the vector and scalar paths agree bit for bit.
+/// </summary>
+public static unsafe class DynamicQuant
+{
+    /// <summary>The scale and zero point of one row (the same arithmetic as the reference op).</summary>
+    public static (float Scale, int Zero) RowParams(float min, float max)
+    {
+        min = MathF.Min(min, 0);
+        max = MathF.Max(max, 0);
+        float scale = (max - min) / 255f;
+        if (!(scale > 0) || float.IsInfinity(scale))
+        {
+            return (1f, 0);
+        }
+        int zero = (int)Math.Clamp(MathF.Round(-min / scale), 0, 255);
+        return (scale, zero);
+    }
+
+    /// <summary>Quantizes rows of <paramref name="x"/> (m×k, row stride ldx) into <paramref name="q"/> (row stride ldq).</summary>
+    public static void QuantizeRows(float* x, int m, int k, int ldx, byte* q, int ldq, float* scales, int* zeros)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new ReadOnlySpan<float>(x + (long)i * ldx, k);
+            var (scale, zero) = k == 0 ? (1f, 0) : RowParams(TensorPrimitives.Min(row), TensorPrimitives.Max(row));
+            scales[i] = scale;
+            zeros[i] = zero;
+            QuantizeRow(x + (long)i * ldx, k, 1f / scale, zero, q + (long)i * ldq);
+        }
+    }
+
+    /// <summary>q[j] = clamp(round_half_even(x[j] · inv) + zero, 0, 255).</summary>
+    public static void QuantizeRow(float* x, int k, float inv, int zero, byte* q)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vi = Vector256.Create(inv);
+            var vz = Vector256.Create(zero);
+            var lo = Vector256<int>.Zero;
+            var hi = Vector256.Create(255);
+            for (; j + 32 <= k; j += 32)
+            {
+                var i0 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j) * vi)) + vz, lo), hi).AsUInt32();
+                var i1 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 8) * vi)) + vz, lo), hi).AsUInt32();
+                var i2 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 16) * vi)) + vz, lo), hi).AsUInt32();
+                var i3 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 24) * vi)) + vz, lo), hi).AsUInt32();
+                Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).Store(q + j);
+            }
+        }
+        for (; j < k; j++)
+        {
+            q[j] = Scalar(x[j], inv, zero);
+        }
+    }
+
+    /// <summary>One element; NaN maps to the zero point.</summary>
+    public static byte Scalar(float x, float inv, int zero)
+    {
+        float r = MathF.Round(x * inv);
+        int v = float.IsNaN(r) ? 0 : r >= 1e9f ? 1_000_000_000 : r <= -1e9f ? -1_000_000_000 : (int)r;
+        return (byte)Math.Clamp(v + zero, 0, 255);
+    }
+}

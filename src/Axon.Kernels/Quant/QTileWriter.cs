@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Axon.Kernels.Gemm;
+
+namespace Axon.Kernels.Quant;
+
+/// <summary>
+/// Writes one int32 micro-tile of an INT8 GEMM to C while it is in L1: zero-point correction, then dequantization and the
+/// float epilogue, a plain int32 store, or requantization. Full 16-column tiles take the vector path; edge tiles the
+/// scalar path, which performs the same float operations in the same order (identical results).
+/// </summary>
+internal readonly unsafe struct QTileWriter(QGemmOutput o, int k, void* c, int ldc, int* colSums, int* bZeros, bool bZero, bool aSigned)
+{
+    private const int NR = QMicroKernel.NR;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int RowZero(int row) => (o.RowZero is null ? o.AZero : o.RowZero[row]) + (aSigned ? 128 : 0);
+
+    public void Write(int* acc, int i0, int j0, int mr, int nr, int* rowSums)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            int row = i0 + r;
+            int* t = acc + r * NR;
+            Correct(t, RowZero(row), rowSums is null ? 0 : rowSums[r], j0, nr);
+            switch (o.Kind)
+            {
+                case QOutputKind.Float32:
+                    WriteFloat(t, row, j0, nr);
+                    break;
+                case QOutputKind.Int32:
+                    new ReadOnlySpan<int>(t, nr).CopyTo(new Span<int>((int*)c + (long)row * ldc + j0, nr));
+                    break;
+                default:
+                    Requantize(t, row, j0, nr);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>t[j] -= za·Σb[j] + zb[j]·Σa - K·za·zb[j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Correct(int* t, int za, int rowSum, int j0, int nr)
+    {
+        if (za == 0 && !bZero)
+        {
+            return;
+        }
+        if (nr == NR && Vector256.IsHardwareAccelerated && !bZero)
+        {
+            var z = Vector256.Create(za);
+            Vector256.Store(Vector256.Load(t) - z * Vector256.Load(colSums + j0), t);
+            Vector256.Store(Vector256.Load(t + 8) - z * Vector256.Load(colSums + j0 + 8), t + 8);
+            return;
+        }
+        for (int j = 0; j < nr; j++)
+        {
+            int zb = bZeros[j0 + j];
+            t[j] -= za * colSums[j0 + j] + zb * rowSum - k * za * zb;
+        }
+    }
+
+    private void WriteFloat(int* t, int row, int j0, int nr)
+    {
+        float sa = o.RowScale is null ? o.AScale : o.RowScale[row];
+        float* y = (float*)c + (long)row * ldc + j0;
+        if (nr == NR && Vector256.IsHardwareAccelerated && o.ColScale is not null)
+        {
+            var s = Vector256.Create(sa);
+            Vector256.Store(Vector256.ConvertToSingle(Vector256.Load(t)) * (s * Vector256.Load(o.ColScale + j0)), y);
+            Vector256.Store(Vector256.ConvertToSingle(Vector256.Load(t + 8)) * (s * Vector256.Load(o.ColScale + j0 + 8)), y + 8);
+        }
+        else
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                y[j] = t[j] * (sa * (o.ColScale is null ? o.BScale : o.ColScale[j0 + j]));
+            }
+        }
+        if (!o.Epilogue.IsIdentity)
+        {
+            EpilogueOps.ApplyRow(y, row, j0, nr, o.Epilogue);
+        }
+    }
+
+    private void Requantize(int* t, int row, int j0, int nr)
+    {
+        bool u8 = o.Kind == QOutputKind.UInt8;
+        int lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+        for (int j = 0; j < nr; j++)
+        {
+            double f = o.Multiplier[j0 + j];
+            double q = Math.Round(t[j] * f, MidpointRounding.ToEven) + o.OutZero;
+            int v = (int)Math.Clamp(q, lo, hi);
+            if (u8)
+            {
+                ((byte*)c)[(long)row * ldc + j0 + j] = (byte)v;
+            }
+            else
+            {
+                ((sbyte*)c)[(long)row * ldc + j0 + j] = (sbyte)v;
+            }
+        }
+    }
+}

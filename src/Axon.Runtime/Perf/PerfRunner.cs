@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Axon.Compiler.Passes;
+using Axon.Onnx;
+
+namespace Axon.Runtime.Perf;
+
+/// <summary>
+/// Measures a model through the runtime the way production uses it: for every (cores, batch size) point, load it on
+/// that many cores, start <see cref="PerfOptions.Concurrency"/> closed-loop clients that each keep one request of the
+/// point's batch size in flight through <see cref="ModelHandle.RunAsync"/> (the dynamic batcher), warm up, then
+/// measure latency percentiles, throughput (rows/s) and CPU utilization.
+/// </summary>
+public static class PerfRunner
+{
+    public static IReadOnlyList<PerfPoint> Run(PerfOptions options, IProgress<PerfProgress>? progress = null, CancellationToken ct = default)
+    {
+        Check(options);
+        var prepared = Prepare(options);
+        var points = new List<PerfPoint>();
+        var visible = CoreList.Resolve(null);
+        int total = options.Cores.Count * options.BatchSizes.Count, index = 0;
+        foreach (int cores in options.Cores)
+        {
+            if (cores > visible.Length)
+            {
+                throw new AxonException($"--cores {cores}: only {visible.Length} cores are available ({string.Join(",", visible)})", "AXR003");
+            }
+            foreach (int batch in options.BatchSizes)
+            {
+                ct.ThrowIfCancellationRequested();
+                string label = $"batch {batch}, {cores} core{(cores == 1 ? "" : "s")}";
+                var local = index;
+                points.Add(MeasurePoint(options, prepared, visible[..cores], batch,
+                    f => progress?.Report(new PerfProgress(local, total, label, f)), ct));
+                index++;
+                progress?.Report(new PerfProgress(index, total, label, 1));
+            }
+        }
+        return points;
+    }
+
+    private static void Check(PerfOptions o)
+    {
+        if (o.ModelPath is null && o.Model is null)
+        {
+            throw new AxonException("perf needs a model (a path or an in-memory model)", "AXR002");
+        }
+        if (o.BatchSizes.Count == 0 || o.BatchSizes.Any(b => b < 1) || o.Cores.Count == 0 || o.Cores.Any(c => c < 1))
+        {
+            throw new AxonException("batch sizes and core counts must be positive", "AXR002");
+        }
+        if (o.Concurrency < 1 || o.MaxBatch < 1 || o.MaxQueueDelayMicroseconds < 0 || o.Iterations is < 1 || o.Duration <= TimeSpan.Zero)
+        {
+            throw new AxonException("concurrency, max batch and iterations must be >= 1, the queue delay >= 0 and the duration positive", "AXR002");
+        }
+    }
+
+    // The model is read and optimized once for the whole sweep.
+    private static LoadedModel Prepare(PerfOptions o)
+    {
+        var options = new ModelOptions { OptimizationLevel = o.OptimizationLevel };
+        if (o.ModelPath is not null)
+        {
+            return ModelLoader.FromPath(o.ModelPath, options);
+        }
+        return ModelLoader.FromModel(o.Model!, options);
+    }
+
+    private static PerfPoint MeasurePoint(PerfOptions o, LoadedModel prepared, int[] cores, int batch, Action<double> report, CancellationToken ct)
+    {
+        using var runtime = new AxonRuntime(new RuntimeOptions { Cores = cores });
+        var modelOptions = new ModelOptions
+        {
+            Name = prepared.Name,
+            Placement = o.Placement,
+            BatchProfiles = prepared.Profiles,
+            Buckets = prepared.Buckets,
+            Batching = new BatchingOptions
+            {
+                MaxBatchSize = Math.Max(o.MaxBatch, 1),
+                MaxQueueDelayMicroseconds = o.MaxBatch > 1 ? o.MaxQueueDelayMicroseconds : 0,
+                MaxQueueSize = Math.Max(1024, o.Concurrency * 2),
+            },
+        };
+        using var model = runtime.LoadUnregistered(prepared with { Options = modelOptions });
+        var feeds = Enumerable.Range(0, o.Concurrency)
+            .Select(c => InputGenerator.Generate(model.Inputs, batch, o.Shapes, o.Dims, seed: c + 1)).ToArray();
+        // Warm-up: every client runs, plans for the batch sizes the batcher forms get built.
+        RunClients(model, feeds, o.Warmup, null, _ => { }, ct);
+        var before = model.Metrics;
+        long batchesBefore = before.Batches, rowsBefore = before.Rows;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var (latencies, errors) = RunClients(model, feeds, o.Duration, o.Iterations, report, ct);
+        double seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        latencies.Sort();
+        double throughput = latencies.Count * (double)batch / seconds;
+        long batches = model.Metrics.Batches - batchesBefore, rows = model.Metrics.Rows - rowsBefore;
+        return new PerfPoint
+        {
+            BatchSize = batch,
+            Cores = cores.Length,
+            Placement = o.Placement == Placement.Replicated ? "replicated" : "core-group",
+            Concurrency = o.Concurrency,
+            MaxBatch = o.MaxBatch,
+            MaxQueueDelayUs = o.MaxQueueDelayMicroseconds,
+            Requests = latencies.Count,
+            Errors = errors,
+            Seconds = seconds,
+            Throughput = throughput,
+            P50Ms = Percentile(latencies, 0.50),
+            P90Ms = Percentile(latencies, 0.90),
+            P99Ms = Percentile(latencies, 0.99),
+            P999Ms = Percentile(latencies, 0.999),
+            MeanMs = latencies.Count == 0 ? 0 : latencies.Average(),
+            CpuUtilization = cpu / seconds / cores.Length,
+            AvgExecutedBatch = batches == 0 ? 0 : rows / (double)batches,
+            CostPerMillion = o.PricePerHour is { } price && throughput > 0 ? price / (throughput * 3600) * 1e6 : null,
+        };
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double q)
+    {
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+        int rank = (int)Math.Ceiling(q * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    private static (List<double> Latencies, long Errors) RunClients(ModelHandle model, Dictionary<string, Tensor>[] feeds, TimeSpan duration,
+        int? iterations, Action<double> report, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        long remaining = iterations ?? long.MaxValue;
+        long errors = 0, done = 0;
+        var perClient = new List<double>[feeds.Length];
+        Exception? fatal = null;
+        async Task Client(int c)
+        {
+            var lat = perClient[c] = [];
+            while (!ct.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0 && (iterations is not null || sw.Elapsed < duration))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    await model.RunAsync(feeds[c], null, CancellationToken.None).ConfigureAwait(false);
+                    lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+                catch (QueueFullException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref fatal, e, null);
+                    return;
+                }
+                long d = Interlocked.Increment(ref done);
+                if ((d & 63) == 0)
+                {
+                    report(iterations is { } n ? Math.Min(1, d / (double)n) : Math.Min(1, sw.Elapsed / duration));
+                }
+            }
+        }
+        var tasks = Enumerable.Range(0, feeds.Length).Select(c => Task.Run(() => Client(c))).ToArray();
+        Task.WaitAll(tasks);
+        if (fatal is not null)
+        {
+            throw fatal is AxonException ? fatal : new AxonException($"a perf request failed: {fatal.Message}", "AXR040", fatal);
+        }
+        return ([.. perClient.SelectMany(l => l)], errors);
+    }
+}
