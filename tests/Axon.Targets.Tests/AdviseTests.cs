@@ -1,19 +1,28 @@
 using Axon.Graph.Builder;
 using Axon.Targets.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Axon.Targets.Tests;
 
 /// <summary>The advisor's arithmetic checked by hand: instances = ceil(rps / throughput), cost = price x count, per million = cost / (rps x 3600) x 10^6.</summary>
-public class AdviseTests
+public class AdviseTests(ITestOutputHelper output)
 {
     private static readonly Lazy<PreparedModel> ResNet = new(() => Projector.Prepare(ResNet50Zoo.Build(), 2, "resnet50"));
     private static readonly Lazy<PreparedModel?> MiniLm = new(() => MiniLM.Load() is { } m ? Projector.Prepare(m, 2, "minilm") : null);
 
-    private static void CheckByHand(PreparedModel model, AdviseRequest request, Dictionary<string, long> dims)
+    private void CheckByHand(PreparedModel model, AdviseRequest request, Dictionary<string, long> dims)
     {
         var catalog = TargetCatalog.Load("");
         var projector = new Projector(catalog);
         var advice = new Advisor(projector).Advise(model, request);
+        foreach (var r in advice.Rows)
+        {
+            output.WriteLine($"{r.Instance} x{r.Count} batch {r.BatchSize}: {r.ThroughputPerInstance:F0}/s, {r.LatencyMs:F2} ms, ${r.CostPerHour:F3}/h, ${r.CostPerMillion:F4}/M  {r.Reasoning}");
+        }
+        foreach (var r in advice.Rejected)
+        {
+            output.WriteLine("left out: " + r);
+        }
         Assert.NotEmpty(advice.Rows);
         Assert.Equal(advice.Rows.OrderBy(r => r.CostPerHour).Select(r => r.Instance), advice.Rows.Select(r => r.Instance));
         var purchase = catalog.Purchase(request.Pricing);

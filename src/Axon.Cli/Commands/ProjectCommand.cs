@@ -97,7 +97,7 @@ internal static class ProjectCommand
             ["batch_size"] = r.BatchSize,
             ["precision"] = r.Precision,
             ["throughput"] = Math.Round(r.Throughput, 3),
-            ["latency_ms"] = Math.Round(r.LatencyMs, 4),
+            ["latency_ms"] = Math.Round(r.LatencyMs, 6),
             ["bound"] = r.Bound.ToString().ToLowerInvariant(),
             ["error_band"] = r.ErrorBand,
             ["replicas"] = r.Replicas,

@@ -27,7 +27,7 @@ internal static class ProjectionChart
         plt.YLabel("inferences / s per instance");
         try
         {
-            plt.SavePng(path, Math.Max(640, 90 * positions.Count), 480);
+            plt.SavePng(path, Math.Max(640, 115 * positions.Count), 480);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException)
         {
