@@ -50,3 +50,30 @@ public sealed class FastKernelGradTests
         }
     }
 }
+
+public sealed class FastBatchNormTests
+{
+    [Fact]
+    public void BatchNorm_training_forward_state_and_gradients_agree_between_compiled_and_reference()
+    {
+        var model = new Sequential(new Conv2d(2, 5, 3, padding: 1), new BatchNorm2d(5), new ReLU(), new Flatten(), new Linear(5 * 6 * 6, 3));
+        var tg = model.BuildTraining(["batch", 2, 6, 6], seed: 4);
+        var data = new Dictionary<string, Tensor>
+        {
+            ["input"] = GradCheck.Random(7, DType.Float32, 4, 2, 6, 6),
+            ["labels"] = Tensor.FromArray(new long[] { 2, 0, 1, 2 }),
+        };
+        var reference = GradCheck.RunTraining(tg, data);
+        var compiled = GradCheck.RunCompiled(tg, data);
+        foreach (var name in tg.GradientOf.Values.Concat(tg.StateOutputs).Append(tg.LossOutput))
+        {
+            var r = reference[name].ToArray<float>();
+            var c = compiled[name].ToArray<float>();
+            double scale = r.Max(v => Math.Abs(v)) + 1e-6;
+            for (int i = 0; i < r.Length; i++)
+            {
+                Assert.True(Math.Abs(r[i] - c[i]) <= 2e-4 * scale + 1e-6, $"{name}[{i}]: reference {r[i]}, compiled {c[i]}");
+            }
+        }
+    }
+}
