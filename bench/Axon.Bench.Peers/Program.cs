@@ -90,10 +90,18 @@ foreach (var s in plan.Steps.Where(s => s.Reference is not null))
 if (args.Contains("--profile"))
 {
     // Where the time goes: per-step wall time summed over a few runs, by op and kernel.
+    // With one thread, the thread CPU time between consecutive step callbacks (load-proof); else the step's wall time.
     var byOp = new Dictionary<string, double>(StringComparer.Ordinal);
     for (int i = 0; i < 5; i++)
     {
-        axon.Run(feeds, (step, ms) => byOp[$"{step.Node.OpType} [{step.KernelName}]"] = byOp.GetValueOrDefault($"{step.Node.OpType} [{step.KernelName}]") + ms / 5);
+        double last = Axon.Bench.ThreadClock.NowMs();
+        axon.Run(feeds, (step, ms) =>
+        {
+            double now = Axon.Bench.ThreadClock.NowMs();
+            string key = $"{step.Node.OpType} [{step.KernelName}]";
+            byOp[key] = byOp.GetValueOrDefault(key) + (opts.Threads == 1 ? now - last : ms) / 5;
+            last = now;
+        });
     }
     foreach (var (op, ms) in byOp.OrderByDescending(kv => kv.Value).Take(16))
     {

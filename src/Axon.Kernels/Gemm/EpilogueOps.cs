@@ -9,29 +9,19 @@ internal static unsafe class EpilogueOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ApplyRow(float* y, int row, int col0, int count, in GemmEpilogue ep)
     {
+        // Vectorized adds (TensorPrimitives): these run once per 16-column micro-tile row, so scalar loops showed up.
+        var yv = new Span<float>(y, count);
         if (ep.BiasM is not null)
         {
-            float bm = ep.BiasM[row];
-            for (int j = 0; j < count; j++)
-            {
-                y[j] += bm;
-            }
+            System.Numerics.Tensors.TensorPrimitives.Add(yv, ep.BiasM[row], yv);
         }
         if (ep.BiasN is not null)
         {
-            float* bn = ep.BiasN + col0;
-            for (int j = 0; j < count; j++)
-            {
-                y[j] += bn[j];
-            }
+            System.Numerics.Tensors.TensorPrimitives.Add(yv, new ReadOnlySpan<float>(ep.BiasN + col0, count), yv);
         }
         if (ep.Residual is not null)
         {
-            float* r = ep.Residual + (long)row * ep.ResidualStride + col0;
-            for (int j = 0; j < count; j++)
-            {
-                y[j] += r[j];
-            }
+            System.Numerics.Tensors.TensorPrimitives.Add(yv, new ReadOnlySpan<float>(ep.Residual + (long)row * ep.ResidualStride + col0, count), yv);
         }
         if (ep.Activation != Activation.None)
         {

@@ -20,7 +20,8 @@ public sealed class WorkerPool : IDisposable
     private JobBase? _job;
     private int _next;
     private int _count;
-    private int _pending;
+    private int _active;
+    private int _open;
     private volatile bool _disposed;
     private Exception? _error;
 
@@ -81,15 +82,18 @@ public sealed class WorkerPool : IDisposable
             _count = count;
             _next = 0;
             int helpers = Math.Min(_threads.Length, count - 1);
-            _pending = helpers;
             Volatile.Write(ref _job, job);
+            Interlocked.Exchange(ref _open, 1);
             for (int i = 0; i < helpers; i++)
             {
                 _start[i].Set();
             }
             Drain(job);
+            // Close the loop, then wait only for helpers that joined it: on a loaded machine a helper that has not been
+            // scheduled yet must not hold the caller up (it finds the loop closed and goes back to sleep).
+            Interlocked.Exchange(ref _open, 0);
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) > 0)
+            while (Volatile.Read(ref _active) > 0)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -132,12 +136,13 @@ public sealed class WorkerPool : IDisposable
             {
                 return;
             }
-            var job = Volatile.Read(ref _job);
-            if (job is not null)
+            // Join first, then check the loop is still open (the caller closes before it waits for _active to drain).
+            Interlocked.Increment(ref _active);
+            if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _job) is { } job)
             {
                 Drain(job);
             }
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Decrement(ref _active);
         }
     }
 
