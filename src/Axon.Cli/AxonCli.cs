@@ -32,6 +32,7 @@ public static class AxonCli
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(ConformanceCommand.Create(io));
         root.Subcommands.Add(CompileCommand.Create(io));
+        root.Subcommands.Add(ProfileCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 
