@@ -17,9 +17,15 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 // (this machine is noisy: compare best-round medians). Usage:
 //   dotnet run -c Release --project bench/Axon.Bench.Peers -- [--model PATH | --minilm] [--threads N] [--batch B]
 //       [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--json FILE]
+// Compile time instead (see CompileBench): ... -- --compile [--model PATH] [--opt-level L] [--iterations K] [--json FILE]
 var opts = Args.Parse(args);
 byte[] bytes = opts.Model is null ? MiniLM() : File.ReadAllBytes(opts.Model);
 string name = opts.Model is null ? "all-MiniLM-L6-v2" : Path.GetFileName(opts.Model);
+if (args.Contains("--compile"))
+{
+    CompileBench.Run(bytes, name, opts.OptLevel, Math.Min(opts.Iterations, 10), opts.Json);
+    return 0;
+}
 var model = OnnxModel.Load(bytes, opts.Model is null ? null : Path.GetDirectoryName(Path.GetFullPath(opts.Model)));
 var optimized = Pipelines.For(opts.OptLevel).Run(model);
 var feeds = Inputs(model, opts);
