@@ -23,6 +23,12 @@ if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); re
 if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);
 var (bytes, name, gflop) = Source(opts);
+if (args.Contains("--compile"))
+{
+    // Compile time instead of latency (see CompileBench): -- --compile [--model PATH] [--opt-level L] [--iterations K] [--json FILE]
+    CompileBench.Run(bytes, name, opts.OptLevel, Math.Min(opts.Iterations, 10), opts.Json);
+    return 0;
+}
 var model = OnnxModel.Load(bytes, opts.Model is null ? null : Path.GetDirectoryName(Path.GetFullPath(opts.Model)));
 var optimized = Pipelines.For(opts.OptLevel).Run(model);
 var feeds = Inputs(model, opts);

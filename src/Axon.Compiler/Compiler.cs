@@ -27,23 +27,9 @@ public static class Compiler
         Action<CompileProgress>? progress = null)
     {
         string hash = CacheKey(sourceBytes, model, options);
-        if (cacheDir is not null && sourceBytes is not null)
+        if (cacheDir is not null && sourceBytes is not null && TryLoadCached(hash, cacheDir, progress) is { } hit)
         {
-            string path = Path.Combine(cacheDir, hash + ".axon");
-            if (File.Exists(path))
-            {
-                var sw0 = Stopwatch.StartNew();
-                try
-                {
-                    var cached = AxonFile.Load(path);
-                    progress?.Invoke(new CompileProgress("cache-hit", sw0.Elapsed, sw0.Elapsed));
-                    return new CompileResult(cached, CacheHit: true, [], path);
-                }
-                catch (AxonCompileException)
-                {
-                    // A corrupt cache entry is recompiled and replaced, never trusted.
-                }
-            }
+            return hit;
         }
         SupportCheck.Ensure(model);
         var pm = Pipelines.For(options);
@@ -93,6 +79,34 @@ public static class Compiler
             AxonFile.Save(compiled, saved);
         }
         return new CompileResult(compiled, CacheHit: false, pm.Timings.ToList(), saved);
+    }
+
+    /// <summary>
+    /// The cached artifact for these ONNX bytes and options, or null: the cache key needs only the bytes, so a caller
+    /// holding the file can skip parsing the model entirely on a hit.
+    /// </summary>
+    public static CompileResult? TryLoadCached(byte[] sourceBytes, CompileOptions options, string cacheDir, Action<CompileProgress>? progress = null) =>
+        TryLoadCached(CacheKey(sourceBytes, null, options), cacheDir, progress);
+
+    private static CompileResult? TryLoadCached(string hash, string cacheDir, Action<CompileProgress>? progress)
+    {
+        string path = Path.Combine(cacheDir, hash + ".axon");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var sw0 = Stopwatch.StartNew();
+        try
+        {
+            var cached = AxonFile.Load(path);
+            progress?.Invoke(new CompileProgress("cache-hit", sw0.Elapsed, sw0.Elapsed));
+            return new CompileResult(cached, CacheHit: true, [], path);
+        }
+        catch (AxonCompileException)
+        {
+            // A corrupt cache entry is recompiled and replaced, never trusted.
+            return null;
+        }
     }
 
     /// <summary>The model a compiled artifact runs (its optimized graph with the opsets it needs).</summary>
@@ -170,14 +184,14 @@ public static class Compiler
             .OrderByDescending(x => x.Count()).ThenBy(x => x.Key, StringComparer.Ordinal)
             .ToDictionary(x => x.Key, x => x.Count());
 
-    private static string CacheKey(byte[]? source, Model model, CompileOptions options)
+    private static string CacheKey(byte[]? source, Model? model, CompileOptions options)
     {
         var h = new XxHash128();
         if (source is not null)
         {
             h.Append(source);
         }
-        else
+        else if (model is not null)
         {
             h.Append(Encoding.UTF8.GetBytes($"{model.Graph.Name}|{model.Graph.Nodes.Count}|{string.Join(",", model.Graph.Nodes.Select(n => n.OpType))}"));
         }

@@ -87,8 +87,10 @@ internal static class CompileCommand
         {
             throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
         }
-        var model = OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path)));
-        var result = Rendering.PassProgress.Run(io, progress => Compiler.Compiler.Compile(model, options, bytes, cacheDir, progress));
+        // A cache hit needs only the file's bytes: the model is parsed only when it has to be compiled.
+        var result = Rendering.PassProgress.Run(io, progress =>
+            (cacheDir is null ? null : Compiler.Compiler.TryLoadCached(bytes, options, cacheDir, progress))
+            ?? Compiler.Compiler.Compile(OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path))), options, bytes, cacheDir, progress));
         output ??= Path.ChangeExtension(path, ".axon");
         AxonFile.Save(result.Model, output);
         var m = result.Model.Metadata;

@@ -51,6 +51,21 @@ internal sealed class AxonFusedEpilogueOp : IOpSchema
         var y = ShapeMath.Broadcast(shapes, out string? err);
         return y is null ? ctx.Fail(err!) : ctx.One(t.ElemType, y);
     }
+
+    /// <summary>The base op's cost, plus one operation per output element for each epilogue step (bias, residual, activation).</summary>
+    public OpCost Cost(CostContext ctx)
+    {
+        string op = ctx.Node.OpType["Fused".Length..];
+        int baseInputs = op == "MatMul" ? 2 : 3;
+        var inner = new Node(op, ctx.Node.Inputs.Take(baseInputs), [ctx.Node.Outputs[0]], ctx.Node.Name);
+        foreach (var a in ctx.Node.Attributes.Values.Where(a => !EpilogueAttributes.Contains(a.Name)))
+        {
+            inner.SetAttr(a);
+        }
+        var baseCost = SchemaRegistry.Find("", op)!.Cost(new CostContext(inner, 21, ctx.Inputs.Take(baseInputs).ToArray(), ctx.Outputs));
+        long steps = ctx.Node.Inputs.Skip(baseInputs).Count(i => i.Length > 0) + (ctx.Node.GetString("activation", "").Length > 0 ? 1 : 0);
+        return new OpCost(baseCost.Flops + ctx.OutputElements(0) * steps, ctx.BytesRead, ctx.BytesWritten);
+    }
 }
 
 /// <summary>axon:Gelu, axon:Silu, axon:LayerNorm: the output has the input's type.</summary>
@@ -60,6 +75,9 @@ internal sealed class AxonFusedEpilogueOp : IOpSchema
 internal sealed class AxonSameTypeOp : IOpSchema
 {
     public TypeInfo[] InferTypes(InferContext ctx) => ctx.Input(0) is { Kind: TypeKind.Tensor } t ? ctx.One(t) : ctx.Unknowns();
+
+    /// <summary>Per element: GELU ~8 operations (erf polynomial), SiLU 4, LayerNorm 8 (mean, variance, normalize, scale, shift).</summary>
+    public OpCost Cost(CostContext ctx) => ctx.PerOutputElement(ctx.Node.OpType == "Silu" ? 4 : 8);
 }
 
 /// <summary>axon:Attention(q_in, Wq, ...): [B, Sq, E]·[E, H·D] gives the output [B, Sq, H·D].</summary>
@@ -75,5 +93,20 @@ internal sealed class AxonAttentionOp : IOpSchema
             return ctx.One(ctx.ElemType(0), SymShape.UnknownRank);
         }
         return ctx.One(ctx.ElemType(0), [q[0], q[1], w[1]]);
+    }
+
+    /// <summary>Three projections (2·B·S·E·HD each), scores and the V product (2·B·Sq·Sk·HD each), softmax (~5 per score).</summary>
+    public OpCost Cost(CostContext ctx)
+    {
+        SymShape q = ctx.InputShape(0), wq = ctx.InputShape(1), k = ctx.InputShape(3), v = ctx.InputShape(6);
+        if (!q.HasRank || !wq.HasRank || !k.HasRank || !v.HasRank || q.Rank != 3 || wq.Rank != 2 || k.Rank != 3 || v.Rank != 3)
+        {
+            return ctx.Memory(SymExpr.Unknown);
+        }
+        SymExpr b = SymExpr.Of(q[0]), sq = SymExpr.Of(q[1]), sk = SymExpr.Of(k[1]), e = SymExpr.Of(q[2]), hd = SymExpr.Of(wq[1]);
+        long heads = Math.Max(1, ctx.Node.GetInt("num_heads", 1));
+        var proj = 2 * b * sq * e * hd + 2 * b * sk * SymExpr.Of(k[2]) * hd + 2 * b * sk * SymExpr.Of(v[2]) * hd;
+        var attn = 4 * b * sq * sk * hd + 5 * heads * b * sq * sk;
+        return ctx.Memory(proj + attn);
     }
 }

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Axon.Runtime.Profiling;
+
+/// <summary>
+/// Writes a profile as Chrome trace-event JSON (the JSON object format that Perfetto and chrome://tracing open):
+/// metadata events name the process and each thread's track, and every node run is a complete ("X") event with
+/// <c>ts</c>/<c>dur</c> in microseconds, <c>pid</c>/<c>tid</c>, and <c>args</c> holding op, kernel, FLOPs and bytes.
+/// </summary>
+public static class ChromeTrace
+{
+    public static void Write(ProfileReport report, Stream output, string processName = "axon")
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+        const int pid = 1;
+        w.WriteStartObject();
+        w.WriteString("displayTimeUnit", "ms");
+        w.WriteStartArray("traceEvents");
+        w.WriteStartObject();
+        w.WriteString("name", "process_name");
+        w.WriteString("ph", "M");
+        w.WriteNumber("pid", pid);
+        w.WriteNumber("tid", 0);
+        w.WriteStartObject("args");
+        w.WriteString("name", processName);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        foreach (int tid in report.Spans.Select(s => s.ThreadId).Distinct())
+        {
+            w.WriteStartObject();
+            w.WriteString("name", "thread_name");
+            w.WriteString("ph", "M");
+            w.WriteNumber("pid", pid);
+            w.WriteNumber("tid", tid);
+            w.WriteStartObject("args");
+            w.WriteString("name", $"runner (thread {tid}, {report.Threads} kernel threads)");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        foreach (var s in report.Spans)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", s.Name);
+            w.WriteString("cat", s.Category);
+            w.WriteString("ph", "X");
+            w.WriteNumber("ts", Math.Round(s.StartUs, 3));
+            w.WriteNumber("dur", Math.Round(Math.Max(0, s.DurationUs), 3));
+            w.WriteNumber("pid", pid);
+            w.WriteNumber("tid", s.ThreadId);
+            w.WriteStartObject("args");
+            if (s.Node is { } n)
+            {
+                w.WriteString("op", n.Op);
+                w.WriteString("kernel", n.Kernel);
+                w.WriteNumber("flops", n.Flops);
+                w.WriteNumber("bytes", n.Bytes);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

