@@ -137,8 +137,8 @@ public sealed class BatcherTests
         using var h = rt.Load(b.Build(), new ModelOptions { Batching = new BatchingOptions { MaxBatchSize = 8, MaxQueueDelayMicroseconds = 20_000 } });
         var tasks = new[] { 3L, 50L, 7L }.Select(id => h.RunAsync(new Dictionary<string, Tensor> { ["ids"] = Tensor.FromArray(new[] { id }, 1, 1) })).ToArray();
         await Assert.ThrowsAnyAsync<AxonException>(() => tasks[1].WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal([12f, 13, 14, 15], (await tasks[0])["y"].ToArray<float>());
-        Assert.Equal([28f, 29, 30, 31], (await tasks[2])["y"].ToArray<float>());
+        Assert.Equal(new[] { 12f, 13, 14, 15 }, (await tasks[0])["y"].ToArray<float>());
+        Assert.Equal(new[] { 28f, 29, 30, 31 }, (await tasks[2])["y"].ToArray<float>());
         Assert.Equal(1, h.Metrics.RequestsFailed);
     }
 
