@@ -18,9 +18,13 @@ public static class PrecisionPasses
         }
         else if (options.AutoCast != AutoCast.None)
         {
-            // matmult and all cast the same weights today: every other op's inputs are activations, which stay FP32
-            // (narrowing them on this CPU only adds conversions); see docs/precision.md.
+            // Activations stay FP32 (narrowing them on this CPU only adds conversions); "all" adds the embedding
+            // tables to the matrix weights; see docs/precision.md.
             yield return new AutoCastMatMul();
+            if (options.AutoCast == AutoCast.All)
+            {
+                yield return new AutoCastEmbeddings();
+            }
             yield return new DeadCodeElimination();
         }
     }

@@ -52,3 +52,20 @@ internal sealed class AxonWideningMatMulOp : IOpSchema
         return ctx.One(DType.Float32, new SymShape(a.Dims.Take(a.Rank - 1).Append(w[1]).ToArray()));
     }
 }
+
+/// <summary>QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): 2-D operands give [M, N] of y_zp's type.</summary>
+[Schema("QLinearMatMul")]
+internal sealed class QLinearMatMulOp : IOpSchema
+{
+    public TypeInfo[] InferTypes(InferContext ctx)
+    {
+        var a = ctx.Shape(0);
+        var b = ctx.Shape(3);
+        var t = ctx.ElemType(7);
+        if (!a.HasRank || !b.HasRank || a.Rank != 2 || b.Rank != 2)
+        {
+            return ctx.One(t, SymShape.UnknownRank);
+        }
+        return ctx.One(t, new SymShape([a[0], b[1]]));
+    }
+}
