@@ -54,7 +54,14 @@ internal static class ModelLoader
         {
             throw new AxonException($"model '{name}': optimization level must be 0-3, got {options.OptimizationLevel}", "AXR002");
         }
-        var optimized = optimize ? Pipelines.For(options.OptimizationLevel).Run(model) : model;
+        var optimized = optimize
+            ? Pipelines.For(new Axon.Compiler.CompileOptions
+            {
+                OptLevel = options.OptimizationLevel,
+                AutoCast = options.AutoCast,
+                AutoCastType = options.AutoCastType,
+            }).Run(model)
+            : model;
         long weights = optimized.Graph.Initializers.Values.Sum(t => t.ByteLength);
         return new LoadedModel(name, options.Version, options, optimized, profiles, buckets, weights, source);
     }

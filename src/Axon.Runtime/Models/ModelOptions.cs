@@ -45,6 +45,13 @@ public sealed class ModelOptions
 
     /// <summary>Compiler optimization level for ONNX models (0-3); ignored for <c>.axon</c> artifacts.</summary>
     public int OptimizationLevel { get; init; } = 2;
+
+    /// <summary>Auto-cast of ONNX models at load (weights stored in BF16/FP16, FP32 accumulation); ignored for <c>.axon</c>
+    /// artifacts, which carry the precision they were compiled with.</summary>
+    public Axon.Compiler.AutoCast AutoCast { get; init; } = Axon.Compiler.AutoCast.None;
+
+    /// <summary>The narrow type <see cref="AutoCast"/> stores in.</summary>
+    public Axon.Compiler.CastType AutoCastType { get; init; } = Axon.Compiler.CastType.BFloat16;
 }
 
 /// <summary>Dynamic batching: requests queued for a model are concatenated along dim 0 and run as one batch.</summary>

@@ -180,5 +180,7 @@ public sealed class ModelRegistry
         Batching = o.Batching,
         MemoryLimitBytes = o.MemoryLimitBytes,
         OptimizationLevel = o.OptimizationLevel,
+        AutoCast = o.AutoCast,
+        AutoCastType = o.AutoCastType,
     };
 }

@@ -104,6 +104,9 @@ internal sealed class RuntimeModel : IServedModel
             Placement = c.Instance?.Replicas is not null ? Placement.Replicated : Placement.CoreGroup,
             Cores = c.Instance?.Cores is { } n ? Math.Min(n, Environment.ProcessorCount) : null,
             Replicas = c.Instance?.Replicas,
+            // config.yaml's precision is auto-cast of the matrix weights (FP32 accumulation), as `axon compile --auto-cast matmult`.
+            AutoCast = c.Precision == "fp32" ? Axon.Compiler.AutoCast.None : Axon.Compiler.AutoCast.MatMult,
+            AutoCastType = c.Precision == "fp16" ? Axon.Compiler.CastType.Float16 : Axon.Compiler.CastType.BFloat16,
             Batching = c.MaxBatchSize > 0 && db is not null
                 ? new BatchingOptions
                 {
