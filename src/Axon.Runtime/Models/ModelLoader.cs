@@ -33,8 +33,30 @@ internal static class ModelLoader
             var buckets = options.Buckets ?? (o.Buckets.Count > 0 ? o.Buckets : null);
             return Build(name, options, Compiler.Compiler.ToModel(compiled), profiles, buckets, Path.GetFullPath(path), optimize: false);
         }
+        if (options.CacheDir is { } cacheDir)
+        {
+            // Through the compile cache: a hit skips parsing and every pass; a miss compiles once and stores the artifact.
+            var bytes = File.ReadAllBytes(path);
+            var copts = CompileOptionsFor(options);
+            var result = Compiler.Compiler.TryLoadCached(bytes, copts, cacheDir)
+                ?? Compiler.Compiler.Compile(OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path))), copts, bytes, cacheDir);
+            LastLoadWasCacheHit = result.CacheHit;
+            return Build(name, options, Compiler.Compiler.ToModel(result.Model), options.BatchProfiles, options.Buckets,
+                Path.GetFullPath(path), optimize: false);
+        }
         return Build(name, options, OnnxModel.Load(path), options.BatchProfiles, options.Buckets, Path.GetFullPath(path), optimize: true);
     }
+
+    /// <summary>Whether the calling thread's last cached load was a compile-cache hit (for tests and logs).</summary>
+    [ThreadStatic]
+    internal static bool LastLoadWasCacheHit;
+
+    private static Axon.Compiler.CompileOptions CompileOptionsFor(ModelOptions options) => new()
+    {
+        OptLevel = options.OptimizationLevel,
+        AutoCast = options.AutoCast,
+        AutoCastType = options.AutoCastType,
+    };
 
     public static LoadedModel FromModel(Model model, ModelOptions options) =>
         Build(options.Name ?? model.Graph.Name, options, model, options.BatchProfiles, options.Buckets, "memory", optimize: true);
@@ -55,12 +77,7 @@ internal static class ModelLoader
             throw new AxonException($"model '{name}': optimization level must be 0-3, got {options.OptimizationLevel}", "AXR002");
         }
         var optimized = optimize
-            ? Pipelines.For(new Axon.Compiler.CompileOptions
-            {
-                OptLevel = options.OptimizationLevel,
-                AutoCast = options.AutoCast,
-                AutoCastType = options.AutoCastType,
-            }).Run(model)
+            ? Pipelines.For(CompileOptionsFor(options)).Run(model)
             : model;
         long weights = optimized.Graph.Initializers.Values.Sum(t => t.ByteLength);
         return new LoadedModel(name, options.Version, options, optimized, profiles, buckets, weights, source);

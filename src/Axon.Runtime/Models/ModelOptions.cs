@@ -52,6 +52,10 @@ public sealed class ModelOptions
 
     /// <summary>The narrow type <see cref="AutoCast"/> stores in.</summary>
     public Axon.Compiler.CastType AutoCastType { get; init; } = Axon.Compiler.CastType.BFloat16;
+
+    /// <summary>Compile cache for <c>.onnx</c> files loaded by path (default: <c>AXON_CACHE_DIR</c>, else none): the second
+    /// load of the same file with the same options reads the cached <c>.axon</c> instead of re-running the passes.</summary>
+    public string? CacheDir { get; init; } = Environment.GetEnvironmentVariable("AXON_CACHE_DIR") is { Length: > 0 } d ? d : null;
 }
 
 /// <summary>Dynamic batching: requests queued for a model are concatenated along dim 0 and run as one batch.</summary>

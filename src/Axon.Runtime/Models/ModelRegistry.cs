@@ -182,5 +182,6 @@ public sealed class ModelRegistry
         OptimizationLevel = o.OptimizationLevel,
         AutoCast = o.AutoCast,
         AutoCastType = o.AutoCastType,
+        CacheDir = o.CacheDir,
     };
 }
