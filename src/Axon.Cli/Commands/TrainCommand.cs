@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Axon.Training;
 using Axon.Training.Data;
 using Axon.Training.Distributed;
 using Axon.Training.Optim;

@@ -71,7 +71,7 @@ internal sealed class AttentionCoreKernelProvider : IKernelProvider
                         }
                         else
                         {
-                            Broadcast(pm, maskShape, m);
+                            AttentionMask.Broadcast(pm, maskShape, m, [s.Batch, s.Heads, s.SeqQ, s.SeqK]);
                             mask = m;
                         }
                     }
@@ -107,35 +107,6 @@ internal sealed class AttentionCoreKernelProvider : IKernelProvider
                     {
                         new ReadOnlySpan<float>(row + h * s.HeadDim, s.HeadDim)
                             .CopyTo(new Span<float>(dst + ((long)(bi * s.Heads + h) * s.SeqQ + t) * s.HeadDim, s.HeadDim));
-                    }
-                }
-            }
-        }
-
-        /// <summary>Expands a mask of rank ≤ 4 (numpy broadcasting) to [B, H, S, S].</summary>
-        private void Broadcast(float* src, int[] shape, float* dst)
-        {
-            int[] full = [s.Batch, s.Heads, s.SeqQ, s.SeqK];
-            var padded = Enumerable.Repeat(1, 4 - shape.Length).Concat(shape).ToArray();
-            var strides = new long[4];
-            long stride = 1;
-            for (int i = 3; i >= 0; i--)
-            {
-                strides[i] = padded[i] == 1 ? 0 : stride;
-                stride *= padded[i];
-            }
-            long n = 0;
-            for (int a = 0; a < full[0]; a++)
-            {
-                for (int b = 0; b < full[1]; b++)
-                {
-                    for (int c = 0; c < full[2]; c++)
-                    {
-                        float* row = src + a * strides[0] + b * strides[1] + c * strides[2];
-                        for (int d = 0; d < full[3]; d++)
-                        {
-                            dst[n++] = row[d * strides[3]];
-                        }
                     }
                 }
             }

@@ -285,7 +285,7 @@ internal sealed class AttentionKernelProvider : IKernelProvider
                         }
                         else
                         {
-                            BroadcastMask(pm, maskShape, mask, [s.Batch, s.Heads, s.SeqQ, s.SeqK]);
+                            AttentionMask.Broadcast(pm, maskShape, mask, [s.Batch, s.Heads, s.SeqQ, s.SeqK]);
                             m = mask;
                         }
                     }
@@ -326,34 +326,6 @@ internal sealed class AttentionKernelProvider : IKernelProvider
                     {
                         new ReadOnlySpan<float>(src + ((long)(bi * heads + h) * seq + t) * d, d)
                             .CopyTo(new Span<float>(dst + ((long)(bi * seq + t) * heads + h) * d, d));
-                    }
-                }
-            }
-        }
-
-        /// <summary>Expands a mask of rank ≤ 4 (numpy broadcasting) to the full [B, H, Sq, Sk].</summary>
-        private static void BroadcastMask(float* src, int[] shape, float* dst, int[] full)
-        {
-            var padded = Enumerable.Repeat(1, 4 - shape.Length).Concat(shape).ToArray();
-            var strides = new long[4];
-            long stride = 1;
-            for (int i = 3; i >= 0; i--)
-            {
-                strides[i] = padded[i] == 1 ? 0 : stride;
-                stride *= padded[i];
-            }
-            long o = 0;
-            for (int i0 = 0; i0 < full[0]; i0++)
-            {
-                for (int i1 = 0; i1 < full[1]; i1++)
-                {
-                    for (int i2 = 0; i2 < full[2]; i2++)
-                    {
-                        float* row = src + i0 * strides[0] + i1 * strides[1] + i2 * strides[2];
-                        for (int i3 = 0; i3 < full[3]; i3++)
-                        {
-                            dst[o++] = row[i3 * strides[3]];
-                        }
                     }
                 }
             }

@@ -48,6 +48,23 @@ public static class ModelExport
     /// <summary>Writes the model as ONNX.</summary>
     public static void SaveOnnx(Model model, string path) => OnnxModel.Save(model, path);
 
+    /// <summary>
+    /// Saves <paramref name="model"/> to <paramref name="onnxPath"/> (creating its folder) and, beside it, its compiled form
+    /// for any batch size under the same name with <c>.axon</c>; returns that path.
+    /// </summary>
+    public static string Save(Model model, string onnxPath)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(onnxPath));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+        SaveOnnx(model, onnxPath);
+        string axon = Path.ChangeExtension(onnxPath, ".axon");
+        AxonFile.Save(Compiler.Compiler.Compile(model, new CompileOptions { DynamicBatch = true }).Model, axon);
+        return axon;
+    }
+
     /// <summary>Compiles the model (at -O<paramref name="optLevel"/>) and writes the <c>.axon</c> artifact.</summary>
     public static void SaveAxon(Model model, string path, int optLevel = 2) =>
         AxonFile.Save(Compiler.Compiler.Compile(model, new CompileOptions { OptLevel = optLevel }).Model, path);
