@@ -4,6 +4,7 @@ using Axon.Onnx;
 
 namespace Axon.Cli.Tests;
 
+[Collection(CacheDirCollection.Name)]
 public sealed class LsPerfCommandTests
 {
     private static string SaveMlp(TempDir dir)
@@ -40,6 +41,41 @@ public sealed class LsPerfCommandTests
     }
 
     [Fact]
+    public void LsPeaksReadsTheCacheAndRemeasureRefreshesIt()
+    {
+        // The cache location comes from AXON_CACHE_DIR, which ProfileCommandTests also sets: same collection, run in turn.
+        using var dir = new TempDir();
+        string old = Environment.GetEnvironmentVariable("AXON_CACHE_DIR") ?? "";
+        Environment.SetEnvironmentVariable("AXON_CACHE_DIR", dir.Path);
+        try
+        {
+            string cache = Path.Combine(dir.Path, "peaks.json");
+            File.WriteAllText(cache, JsonSerializer.Serialize(new Axon.Runtime.Profiling.MachinePeaks(12.5, 3.25, Environment.ProcessorCount, DateTimeOffset.UnixEpoch)));
+            var (code, stdout, err) = CliHarness.Run("ls", "--peaks", "--json");
+            Assert.True(code == 0, err);
+            using (var doc = JsonDocument.Parse(stdout))
+            {
+                var peaks = doc.RootElement.GetProperty("peaks");
+                Assert.Equal(12.5, peaks.GetProperty("gflops_per_thread").GetDouble());
+                Assert.Equal(3.25, peaks.GetProperty("memory_gbps").GetDouble());
+                Assert.Equal(Math.Round(12.5 / 3.25, 3), peaks.GetProperty("ridge_flops_per_byte").GetDouble());
+                Assert.Equal(cache, peaks.GetProperty("cache_file").GetString());
+            }
+            (code, stdout, err) = CliHarness.Run("ls", "--peaks", "--remeasure");
+            Assert.True(code == 0, err);
+            Assert.Contains("GFLOP/s FP32 FMA per thread", stdout);
+            var fresh = JsonSerializer.Deserialize<Axon.Runtime.Profiling.MachinePeaks>(File.ReadAllText(cache))!;
+            Assert.True(fresh.MeasuredUtc > DateTimeOffset.UnixEpoch);
+            Assert.True(fresh.GflopsPerThread > 0 && fresh.MemoryGBps > 0);
+            Assert.DoesNotContain("\"peaks\"", CliHarness.Run("ls", "--json").Out);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AXON_CACHE_DIR", old.Length == 0 ? null : old);
+        }
+    }
+
+    [Fact]
     public void PerfWritesOnePointPerBatchAndCoreCount()
     {
         using var dir = new TempDir();
@@ -71,13 +107,44 @@ public sealed class LsPerfCommandTests
     [InlineData("--batch-sizes", "0")]
     [InlineData("--duration", "soon")]
     [InlineData("--shape", "x")]
-    [InlineData("--precision", "int8")]
+    [InlineData("--precision", "int4")]
+    [InlineData("--precision", ",")]
+    [InlineData("--instance", "no.such.instance")]
+    [InlineData("--price-per-hour", "-1")]
+    [InlineData("--inputs", "/nonexistent/samples")]
     public void PerfRejectsBadOptionsWithUsageErrors(string option, string value)
     {
         using var dir = new TempDir();
         var (code, _, err) = CliHarness.Run("perf", SaveMlp(dir), option, value, "--iterations", "1");
         Assert.Equal(2, code);
         Assert.Contains(option, err);
+        Assert.Contains(value.Trim(','), err);
+    }
+
+    [Fact]
+    public void PerfRejectsConflictingOptions()
+    {
+        using var dir = new TempDir();
+        string model = SaveMlp(dir);
+        var (code, _, err) = CliHarness.Run("perf", model, "--price-per-hour", "1", "--instance", "c6i.large", "--iterations", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--instance", err);
+        (code, _, err) = CliHarness.Run("perf", model, "--inputs", dir.Path, "--dim", "batch=2", "--iterations", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--inputs", err);
+        (code, _, err) = CliHarness.Run("ls", "--remeasure");
+        Assert.Equal(2, code);
+        Assert.Contains("--peaks", err);
+    }
+
+    [Fact]
+    public void PerfHelpHasAnExample()
+    {
+        var (code, stdout, _) = CliHarness.Run("perf", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Example: axon perf", stdout);
+        Assert.Contains("--report", stdout);
+        Assert.Contains("--inputs", stdout);
     }
 
     [Fact]
@@ -87,4 +154,11 @@ public sealed class LsPerfCommandTests
         Assert.Equal(1, code);
         Assert.Contains("does not exist", err);
     }
+}
+
+/// <summary>Tests that set the process-wide AXON_CACHE_DIR run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CacheDirCollection
+{
+    public const string Name = "AXON_CACHE_DIR";
 }

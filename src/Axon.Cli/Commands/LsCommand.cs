@@ -3,13 +3,14 @@ using System.Text.Json;
 using Axon.Cli.Rendering;
 using Axon.Kernels.Cpu;
 using Axon.Runtime;
+using Axon.Runtime.Profiling;
 using Spectre.Console;
 
 namespace Axon.Cli.Commands;
 
 /// <summary>
-/// <c>axon ls [MODEL...] [--replicated] [--json]</c>: the logical cores the runtime would own (from
-/// <c>AXON_VISIBLE_CORES</c> / <c>AXON_NUM_CORES</c>), the CPU features detected and, for the models given, where they
+/// <c>axon ls [MODEL...] [--replicated] [--peaks [--remeasure]] [--json]</c>: the logical cores the runtime would own (from
+/// <c>AXON_VISIBLE_CORES</c> / <c>AXON_NUM_CORES</c>), the CPU features detected, the measured peaks and, for the models given, where they
 /// are placed and what memory they account.
 /// </summary>
 internal static class LsCommand
@@ -19,11 +20,22 @@ internal static class LsCommand
         var models = new Argument<string[]>("models") { Description = "models to load and show placed (optional)", Arity = ArgumentArity.ZeroOrMore };
         var replicated = new Option<bool>("--replicated") { Description = "place the given models one replica per core (default: one core group)" };
         var json = new Option<bool>("--json") { Description = "print JSON instead of a table" };
-        var cmd = new Command("ls", "List logical cores, CPU features and placed models.\nExample: AXON_VISIBLE_CORES=0-1 axon ls model.onnx --json")
+        var peaks = new Option<bool>("--peaks") { Description = "show this machine's FMA GFLOP/s and memory GB/s (measured once, cached in ~/.cache/axon/peaks.json; axon profile judges nodes against them)" };
+        var remeasure = new Option<bool>("--remeasure") { Description = "with --peaks: measure again and refresh the cache" };
+        var cmd = new Command("ls", "List logical cores, CPU features, the machine's measured peaks and placed models.\n" +
+            "Example: AXON_VISIBLE_CORES=0-1 axon ls model.onnx --peaks --json")
         {
-            models, replicated, json,
+            models, replicated, json, peaks, remeasure,
         };
-        cmd.SetAction(p => List(io, p.GetValue(models) ?? [], p.GetValue(replicated), p.GetValue(json)));
+        cmd.SetAction(p =>
+        {
+            if (p.GetValue(remeasure) && !p.GetValue(peaks))
+            {
+                throw new UsageException("--remeasure applies to --peaks; add --peaks");
+            }
+            var measured = p.GetValue(peaks) ? MachinePeaks.Load(remeasure: p.GetValue(remeasure)) : null;
+            return List(io, p.GetValue(models) ?? [], p.GetValue(replicated), p.GetValue(json), measured);
+        });
         return cmd;
     }
 
@@ -57,7 +69,7 @@ internal static class LsCommand
         return f;
     }
 
-    private static int List(CliIO io, string[] paths, bool replicated, bool json)
+    private static int List(CliIO io, string[] paths, bool replicated, bool json, MachinePeaks? peaks)
     {
         using var rt = new AxonRuntime();
         var handles = paths.Select(p => rt.Load(p, new ModelOptions { Placement = replicated ? Placement.Replicated : Placement.CoreGroup })).ToList();
@@ -71,6 +83,16 @@ internal static class LsCommand
                 features,
                 kernel_tier = CpuFeatures.BestTier.ToString(),
                 cache = new { l1d = CpuFeatures.L1DataBytes, l2 = CpuFeatures.L2Bytes, l3 = CpuFeatures.L3Bytes },
+                peaks = peaks is null ? null : new
+                {
+                    gflops_per_thread = Math.Round(peaks.GflopsPerThread, 2),
+                    gflops_all_threads = Math.Round(peaks.Gflops(peaks.Processors), 2),
+                    memory_gbps = Math.Round(peaks.MemoryGBps, 2),
+                    ridge_flops_per_byte = Math.Round(peaks.RidgePoint(1), 3),
+                    processors = peaks.Processors,
+                    measured_utc = peaks.MeasuredUtc,
+                    cache_file = MachinePeaks.DefaultPath,
+                },
                 models = handles.Select(h => new
                 {
                     name = h.Name,
@@ -89,6 +111,13 @@ internal static class LsCommand
         console.WriteLine($"processors: {Environment.ProcessorCount}   kernel tier: {CpuFeatures.BestTier}   " +
             $"caches: L1d {CpuFeatures.L1DataBytes / 1024} KiB, L2 {CpuFeatures.L2Bytes / 1024} KiB, L3 {CpuFeatures.L3Bytes / 1024 / 1024} MiB");
         console.WriteLine($"features:   {(features.Count == 0 ? "(none)" : string.Join(", ", features))}");
+        if (peaks is not null)
+        {
+            console.WriteLine(FormattableString.Invariant(
+                $"peaks:      {peaks.GflopsPerThread:0.0} GFLOP/s FP32 FMA per thread ({peaks.Gflops(peaks.Processors):0.0} on {peaks.Processors}), " +
+                $"{peaks.MemoryGBps:0.0} GB/s memory copy, ridge {peaks.RidgePoint(1):0.0} FLOP/byte per thread"));
+            console.WriteLine(FormattableString.Invariant($"            measured {peaks.MeasuredUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC, cached in {MachinePeaks.DefaultPath} (--remeasure to refresh)"));
+        }
         var cores = new Table().AddColumns("core", "models", "memory");
         foreach (var c in rt.Cores)
         {

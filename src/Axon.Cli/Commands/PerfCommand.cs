@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Axon.Cli.Rendering;
+using Axon.Cli.Reporting;
 using Axon.Runtime;
 using Axon.Runtime.Perf;
 using Spectre.Console;
@@ -32,20 +31,23 @@ internal static class PerfCommand
         var warmup = new Option<string>("--warmup") { Description = "unmeasured time before each point", DefaultValueFactory = _ => "1s" };
         var shape = new Option<string[]>("--shape") { Description = "fix an input's shape, e.g. input_ids=1x128", Arity = ArgumentArity.ZeroOrMore };
         var dim = new Option<string[]>("--dim") { Description = "set a symbolic dim wherever it appears, e.g. sequence=128", Arity = ArgumentArity.ZeroOrMore };
-        var price = new Option<double?>("--price-per-hour") { Description = "machine price per hour, for cost per million inferences" };
-        var precision = new Option<string>("--precision") { Description = "fp32 (the only precision the CPU runtime runs today)", DefaultValueFactory = _ => "fp32" };
+        var price = new Option<double?>("--price-per-hour") { Description = "machine price per hour (USD), for cost per million inferences" };
+        var instance = new Option<string?>("--instance") { Description = "take the price per hour from the targets catalog's on-demand price of this instance, e.g. c6i.xlarge" };
+        var region = new Option<string>("--region") { Description = "the region of --instance's price", DefaultValueFactory = _ => "us-east-1" };
+        var precision = new Option<string?>("--precision") { Description = "precisions to sweep, each compiled in that mode: fp32, bf16, fp16 (auto-cast matmul weights), int8 (dynamic quantization), e.g. fp32,int8" };
+        var inputs = new Option<string?>("--inputs") { Description = "send real samples from this folder (one sub-folder per sample, one <input>.npy each), batched to each point's batch size" };
+        var report = new Option<string?>("--report") { Description = "write a self-contained HTML report with charts (throughput, latency percentiles, latency CDF)" };
         var json = new Option<string?>("--json") { Description = "write the points as JSON to this file ('-' = stdout)" };
         var csv = new Option<string?>("--csv") { Description = "write the points as CSV to this file ('-' = stdout)" };
-        var cmd = new Command("perf", "Measure latency and throughput through the runtime.\nExample: axon perf model.onnx --batch-sizes 1,8 --cores 1,2 --concurrency 16 --max-batch 8 --duration 10s --json out.json")
+        var cmd = new Command("perf", "Measure latency and throughput through the runtime, sweeping batch sizes, core counts and precisions.\n" +
+            "Example: axon perf model.onnx --batch-sizes 1,8 --cores 1,2 --precision fp32,int8 --concurrency 16 --max-batch 8 --duration 10s " +
+            "--instance c6i.xlarge --json out.json --report report.html")
         {
-            model, minilm, batch, cores, replicated, concurrency, maxBatch, delay, duration, iterations, warmup, shape, dim, price, precision, json, csv,
+            model, minilm, batch, cores, replicated, concurrency, maxBatch, delay, duration, iterations, warmup, shape, dim, price, instance, region,
+            precision, inputs, json, csv, report,
         };
         cmd.SetAction(p =>
         {
-            if (p.GetValue(precision) != "fp32")
-            {
-                throw new UsageException($"--precision: only fp32 is available, not '{p.GetValue(precision)}'");
-            }
             string? path = p.GetValue(model);
             bool useMiniLM = p.GetValue(minilm);
             if ((path is null) == !useMiniLM)
@@ -67,14 +69,17 @@ internal static class PerfCommand
                 Warmup = Time(p.GetValue(warmup)!, "--warmup", allowZero: true),
                 Shapes = Pairs(p.GetValue(shape) ?? [], "--shape", v => v.Split('x').Select(s => Int(s, "--shape")).ToArray()),
                 Dims = Pairs(p.GetValue(dim) ?? [], "--dim", v => Int(v, "--dim")),
-                PricePerHour = p.GetValue(price),
+                PricePerHour = Price(p.GetValue(price), p.GetValue(instance), p.GetValue(region)!),
+                Precisions = p.GetValue(precision) is { } pr ? Precisions(pr) : null,
+                InputsDir = InputsDir(p.GetValue(inputs), p.GetValue(shape), p.GetValue(dim)),
             };
-            return Perf(io, options, p.GetValue(json), p.GetValue(csv));
+            var reportInfo = new PerfReportInfo(useMiniLM ? "all-MiniLM-L6-v2" : Path.GetFileName(path!), DateTimeOffset.UtcNow, Settings(options, p.GetValue(instance), p.GetValue(region)!));
+            return Perf(io, options, p.GetValue(json), p.GetValue(csv), p.GetValue(report), reportInfo);
         });
         return cmd;
     }
 
-    private static int Perf(CliIO io, PerfOptions options, string? jsonPath, string? csvPath)
+    private static int Perf(CliIO io, PerfOptions options, string? jsonPath, string? csvPath, string? reportPath, PerfReportInfo info)
     {
         IReadOnlyList<PerfPoint> points;
         if (Consoles.IsInteractive(io.Out) && jsonPath != "-" && csvPath != "-")
@@ -107,53 +112,97 @@ internal static class PerfCommand
         {
             Write(io, csvPath, Csv(points));
         }
+        if (reportPath is not null)
+        {
+            Write(io, reportPath, PerfHtmlReport.Render(points, info));
+        }
         return CliHost.Ok;
     }
 
     private static void WriteTable(CliIO io, IReadOnlyList<PerfPoint> points)
     {
-        var t = new Table().AddColumns("batch", "cores", "placement", "clients", "max batch", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+        var t = new Table().AddColumns("precision", "batch", "cores", "placement", "clients", "max batch", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
             "inf/s", "avg batch", "cpu", "$/M inf");
         foreach (var p in points)
         {
-            t.AddRow(I(p.BatchSize), I(p.Cores), p.Placement, I(p.Concurrency), I(p.MaxBatch), F(p.P50Ms), F(p.P90Ms), F(p.P99Ms), F(p.P999Ms),
+            t.AddRow(p.Precision, I(p.BatchSize), I(p.Cores), p.Placement, I(p.Concurrency), I(p.MaxBatch), F(p.P50Ms), F(p.P90Ms), F(p.P99Ms), F(p.P999Ms),
                 p.Throughput.ToString("0.0", CultureInfo.InvariantCulture), p.AvgExecutedBatch.ToString("0.0", CultureInfo.InvariantCulture),
                 p.CpuUtilization.ToString("0%", CultureInfo.InvariantCulture), p.CostPerMillion is { } c ? c.ToString("0.0000", CultureInfo.InvariantCulture) : "-");
         }
         Consoles.For(io.Out).Write(t);
     }
 
-    internal static string Json(IReadOnlyList<PerfPoint> points) => JsonSerializer.Serialize(points.Select(p => new Dictionary<string, object?>
-    {
-        ["batch_size"] = p.BatchSize,
-        ["cores"] = p.Cores,
-        ["placement"] = p.Placement,
-        ["precision"] = p.Precision,
-        ["concurrency"] = p.Concurrency,
-        ["max_batch"] = p.MaxBatch,
-        ["max_queue_delay_us"] = p.MaxQueueDelayUs,
-        ["requests"] = p.Requests,
-        ["errors"] = p.Errors,
-        ["seconds"] = Math.Round(p.Seconds, 3),
-        ["throughput"] = Math.Round(p.Throughput, 2),
-        ["p50_ms"] = Math.Round(p.P50Ms, 3),
-        ["p90_ms"] = Math.Round(p.P90Ms, 3),
-        ["p99_ms"] = Math.Round(p.P99Ms, 3),
-        ["p999_ms"] = Math.Round(p.P999Ms, 3),
-        ["mean_ms"] = Math.Round(p.MeanMs, 3),
-        ["cpu_utilization"] = Math.Round(p.CpuUtilization, 3),
-        ["avg_executed_batch"] = Math.Round(p.AvgExecutedBatch, 2),
-        ["cost_per_million"] = p.CostPerMillion,
-    }), new JsonSerializerOptions { WriteIndented = true });
+    internal static string Json(IReadOnlyList<PerfPoint> points) => PerfExport.Json(points);
 
-    internal static string Csv(IReadOnlyList<PerfPoint> points)
+    internal static string Csv(IReadOnlyList<PerfPoint> points) => PerfExport.Csv(points);
+
+    private static double? Price(double? perHour, string? instance, string region)
     {
-        var sb = new StringBuilder("batch_size,cores,placement,precision,concurrency,max_batch,throughput,p50_ms,p90_ms,p99_ms,p999_ms,cpu_utilization,cost_per_million\n");
-        foreach (var p in points)
+        if (perHour is not null && instance is not null)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{p.BatchSize},{p.Cores},{p.Placement},{p.Precision},{p.Concurrency},{p.MaxBatch},{p.Throughput:0.##},{p.P50Ms:0.###},{p.P90Ms:0.###},{p.P99Ms:0.###},{p.P999Ms:0.###},{p.CpuUtilization:0.###},{p.CostPerMillion?.ToString("0.######", CultureInfo.InvariantCulture)}\n");
+            throw new UsageException("--price-per-hour and --instance both set a price; give one");
         }
-        return sb.ToString();
+        if (perHour is { } v)
+        {
+            return v > 0 && double.IsFinite(v) ? v : throw new UsageException($"--price-per-hour must be a positive number of dollars, got {v}");
+        }
+        if (instance is null)
+        {
+            return null;
+        }
+        var catalog = Axon.Targets.TargetCatalog.Load();
+        var spec = catalog.Instances.FirstOrDefault(i => string.Equals(i.Name, instance, StringComparison.OrdinalIgnoreCase))
+            ?? throw new UsageException($"--instance: unknown instance '{instance}' (the catalog has {string.Join(", ", catalog.Instances.Select(i => i.Name))})");
+        return spec.Prices.TryGetValue(region, out double price) ? price
+            : throw new UsageException($"--instance {spec.Name}: no on-demand price for region '{region}' in the catalog (it has {string.Join(", ", spec.Prices.Keys)}); use --region or --price-per-hour");
+    }
+
+    private static string[] Precisions(string text)
+    {
+        var list = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToArray();
+        if (list.Length == 0)
+        {
+            throw new UsageException("--precision needs at least one value (fp32, bf16, fp16, int8)");
+        }
+        foreach (var p in list)
+        {
+            if (!PerfPrecision.IsKnown(p))
+            {
+                throw new UsageException($"--precision: unknown precision '{p}' (known: {string.Join(", ", PerfPrecision.Names)})");
+            }
+        }
+        return list.Distinct().ToArray();
+    }
+
+    private static string? InputsDir(string? dir, string[]? shapes, string[]? dims)
+    {
+        if (dir is null)
+        {
+            return null;
+        }
+        if (shapes is { Length: > 0 } || dims is { Length: > 0 })
+        {
+            throw new UsageException("--inputs sends the samples' own shapes; --shape and --dim apply only to generated inputs");
+        }
+        return Directory.Exists(dir) ? dir : throw new UsageException($"--inputs: folder '{dir}' does not exist");
+    }
+
+    private static List<(string, string)> Settings(PerfOptions o, string? instance, string region)
+    {
+        var s = new List<(string, string)>
+        {
+            ("batch sizes", string.Join(", ", o.BatchSizes)),
+            ("cores", string.Join(", ", o.Cores) + (o.Placement == Placement.Replicated ? " (one replica per core)" : " (one core group)")),
+            ("precisions", o.Precisions is { Count: > 0 } p ? string.Join(", ", p) : "as compiled (fp32 for ONNX)"),
+            ("load", $"{o.Concurrency} closed-loop client{(o.Concurrency == 1 ? "" : "s")}, max batch {o.MaxBatch}, queue delay {o.MaxQueueDelayMicroseconds} us"),
+            ("per point", (o.Iterations is { } n ? $"{n} requests" : $"{o.Duration.TotalSeconds:0.###} s") + $" after {o.Warmup.TotalSeconds:0.###} s warm-up"),
+            ("inputs", o.InputsDir is { } d ? $"samples from {d}" : "generated from the signature"),
+        };
+        if (o.PricePerHour is { } price)
+        {
+            s.Add(("price", instance is null ? $"${price:0.####}/h" : $"${price:0.####}/h ({instance} on-demand, {region})"));
+        }
+        return s;
     }
 
     private static void Write(CliIO io, string path, string text)

@@ -2,7 +2,7 @@ using Axon.Graph;
 
 namespace Axon.Runtime.Perf;
 
-/// <summary>What <see cref="PerfRunner"/> measures: a model, the sweep (batch sizes x core counts) and the load.</summary>
+/// <summary>What <see cref="PerfRunner"/> measures: a model, the sweep (precisions x core counts x batch sizes) and the load.</summary>
 public sealed class PerfOptions
 {
     /// <summary>The model file (.onnx or .axon); or set <see cref="Model"/>.</summary>
@@ -46,6 +46,15 @@ public sealed class PerfOptions
     /// <summary>Price of the machine per hour, for cost per million inferences.</summary>
     public double? PricePerHour { get; init; }
 
+    /// <summary>
+    /// Precisions to sweep (names from <see cref="PerfPrecision"/>: fp32, bf16, fp16, int8), each compiling the model in
+    /// that mode; null = the model as it is (FP32 for ONNX, the compiled precision for <c>.axon</c>).
+    /// </summary>
+    public IReadOnlyList<string>? Precisions { get; init; }
+
+    /// <summary>A sample folder (one sub-folder per sample, one <c>&lt;input&gt;.npy</c> each) to send instead of generated inputs.</summary>
+    public string? InputsDir { get; init; }
+
     public int OptimizationLevel { get; init; } = 2;
 }
 
@@ -79,6 +88,9 @@ public sealed record PerfPoint
     public double AvgExecutedBatch { get; init; }
 
     public double? CostPerMillion { get; init; }
+
+    /// <summary>Every measured request latency in milliseconds, ascending (for CDFs and custom percentiles).</summary>
+    public IReadOnlyList<double> LatenciesMs { get; init; } = [];
 }
 
 /// <summary>Progress of a sweep: which point, and how far through it.</summary>

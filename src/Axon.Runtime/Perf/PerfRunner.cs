@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using Axon.Compiler.Passes;
-using Axon.Onnx;
 
 namespace Axon.Runtime.Perf;
 
 /// <summary>
-/// Measures a model through the runtime the way production uses it: for every (cores, batch size) point, load it on
+/// Measures a model through the runtime the way production uses it: for every (precision, cores, batch size) point, load it on
 /// that many cores, start <see cref="PerfOptions.Concurrency"/> closed-loop clients that each keep one request of the
 /// point's batch size in flight through <see cref="ModelHandle.RunAsync"/> (the dynamic batcher), warm up, then
 /// measure latency percentiles, throughput (rows/s) and CPU utilization.
@@ -15,25 +13,31 @@ public static class PerfRunner
     public static IReadOnlyList<PerfPoint> Run(PerfOptions options, IProgress<PerfProgress>? progress = null, CancellationToken ct = default)
     {
         Check(options);
-        var prepared = Prepare(options);
         var points = new List<PerfPoint>();
         var visible = CoreList.Resolve(null);
-        int total = options.Cores.Count * options.BatchSizes.Count, index = 0;
-        foreach (int cores in options.Cores)
+        if (options.Cores.FirstOrDefault(c => c > visible.Length) is > 0 and var tooMany)
         {
-            if (cores > visible.Length)
+            throw new AxonException($"--cores {tooMany}: only {visible.Length} cores are available ({string.Join(",", visible)})", "AXR003");
+        }
+        var precisions = options.Precisions is { Count: > 0 } p ? p : [null];
+        int total = precisions.Count * options.Cores.Count * options.BatchSizes.Count, index = 0;
+        foreach (var precision in precisions)
+        {
+            // The model is read and compiled once per precision for all its points.
+            var prepared = PerfModels.Prepare(options, precision);
+            var samples = options.InputsDir is { } dir ? SampleFeeds.Load(dir, prepared.Model.Graph.RuntimeInputs) : null;
+            foreach (int cores in options.Cores)
             {
-                throw new AxonException($"--cores {cores}: only {visible.Length} cores are available ({string.Join(",", visible)})", "AXR003");
-            }
-            foreach (int batch in options.BatchSizes)
-            {
-                ct.ThrowIfCancellationRequested();
-                string label = $"batch {batch}, {cores} core{(cores == 1 ? "" : "s")}";
-                var local = index;
-                points.Add(MeasurePoint(options, prepared, visible[..cores], batch,
-                    f => progress?.Report(new PerfProgress(local, total, label, f)), ct));
-                index++;
-                progress?.Report(new PerfProgress(index, total, label, 1));
+                foreach (int batch in options.BatchSizes)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    string label = $"{prepared.Precision}, batch {batch}, {cores} core{(cores == 1 ? "" : "s")}";
+                    var local = index;
+                    points.Add(MeasurePoint(options, prepared, samples, visible[..cores], batch,
+                        f => progress?.Report(new PerfProgress(local, total, label, f)), ct));
+                    index++;
+                    progress?.Report(new PerfProgress(index, total, label, 1));
+                }
             }
         }
         return points;
@@ -53,28 +57,22 @@ public static class PerfRunner
         {
             throw new AxonException("concurrency, max batch and iterations must be >= 1, the queue delay >= 0 and the duration positive", "AXR002");
         }
-    }
-
-    // The model is read and optimized once for the whole sweep.
-    private static LoadedModel Prepare(PerfOptions o)
-    {
-        var options = new ModelOptions { OptimizationLevel = o.OptimizationLevel };
-        if (o.ModelPath is not null)
+        foreach (var p in o.Precisions ?? [])
         {
-            return ModelLoader.FromPath(o.ModelPath, options);
+            PerfPrecision.Apply(p, new Axon.Compiler.CompileOptions());
         }
-        return ModelLoader.FromModel(o.Model!, options);
     }
 
-    private static PerfPoint MeasurePoint(PerfOptions o, LoadedModel prepared, int[] cores, int batch, Action<double> report, CancellationToken ct)
+    private static PerfPoint MeasurePoint(PerfOptions o, PreparedPerfModel prepared, SampleFeeds? samples, int[] cores, int batch,
+        Action<double> report, CancellationToken ct)
     {
         using var runtime = new AxonRuntime(new RuntimeOptions { Cores = cores });
         var modelOptions = new ModelOptions
         {
-            Name = prepared.Name,
+            Name = prepared.Loaded.Name,
             Placement = o.Placement,
-            BatchProfiles = prepared.Profiles,
-            Buckets = prepared.Buckets,
+            BatchProfiles = prepared.Loaded.Profiles,
+            Buckets = prepared.Loaded.Buckets,
             Batching = new BatchingOptions
             {
                 MaxBatchSize = Math.Max(o.MaxBatch, 1),
@@ -82,16 +80,17 @@ public static class PerfRunner
                 MaxQueueSize = Math.Max(1024, o.Concurrency * 2),
             },
         };
-        using var model = runtime.LoadUnregistered(prepared with { Options = modelOptions });
-        var feeds = Enumerable.Range(0, o.Concurrency)
-            .Select(c => InputGenerator.Generate(model.Inputs, batch, o.Shapes, o.Dims, seed: c + 1)).ToArray();
+        using var model = runtime.LoadUnregistered(prepared.Loaded with { Options = modelOptions });
+        var feeds = samples is not null
+            ? samples.Requests(batch, o.Concurrency)
+            : Enumerable.Range(0, o.Concurrency).Select(c => InputGenerator.Generate(model.Inputs, batch, o.Shapes, o.Dims, seed: c + 1)).ToArray();
         // Warm-up: every client runs, plans for the batch sizes the batcher forms get built.
-        RunClients(model, feeds, o.Warmup, null, _ => { }, ct);
+        RunClients(model, feeds, o.Concurrency, o.Warmup, null, _ => { }, ct);
         var before = model.Metrics;
         long batchesBefore = before.Batches, rowsBefore = before.Rows;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var (latencies, errors) = RunClients(model, feeds, o.Duration, o.Iterations, report, ct);
+        var (latencies, errors) = RunClients(model, feeds, o.Concurrency, o.Duration, o.Iterations, report, ct);
         double seconds = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         latencies.Sort();
@@ -102,6 +101,7 @@ public static class PerfRunner
             BatchSize = batch,
             Cores = cores.Length,
             Placement = o.Placement == Placement.Replicated ? "replicated" : "core-group",
+            Precision = prepared.Precision,
             Concurrency = o.Concurrency,
             MaxBatch = o.MaxBatch,
             MaxQueueDelayUs = o.MaxQueueDelayMicroseconds,
@@ -116,9 +116,13 @@ public static class PerfRunner
             MeanMs = latencies.Count == 0 ? 0 : latencies.Average(),
             CpuUtilization = cpu / seconds / cores.Length,
             AvgExecutedBatch = batches == 0 ? 0 : rows / (double)batches,
-            CostPerMillion = o.PricePerHour is { } price && throughput > 0 ? price / (throughput * 3600) * 1e6 : null,
+            CostPerMillion = o.PricePerHour is { } price && throughput > 0 ? CostPerMillion(price, throughput) : null,
+            LatenciesMs = latencies,
         };
     }
+
+    /// <summary>Dollars per million inferences at <paramref name="pricePerHour"/> and <paramref name="throughput"/> inferences/s.</summary>
+    public static double CostPerMillion(double pricePerHour, double throughput) => pricePerHour / (throughput * 3600) * 1e6;
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q)
@@ -131,23 +135,27 @@ public static class PerfRunner
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
-    private static (List<double> Latencies, long Errors) RunClients(ModelHandle model, Dictionary<string, Tensor>[] feeds, TimeSpan duration,
+    // Client c sends feeds[c], feeds[c + clients], ... (wrapping), so sample data cycles through every request.
+    private static (List<double> Latencies, long Errors) RunClients(ModelHandle model, Dictionary<string, Tensor>[] feeds, int clients, TimeSpan duration,
         int? iterations, Action<double> report, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         long remaining = iterations ?? long.MaxValue;
         long errors = 0, done = 0;
-        var perClient = new List<double>[feeds.Length];
+        var perClient = new List<double>[clients];
         Exception? fatal = null;
         async Task Client(int c)
         {
             var lat = perClient[c] = [];
+            int next = c % feeds.Length;
             while (!ct.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0 && (iterations is not null || sw.Elapsed < duration))
             {
                 long t0 = Stopwatch.GetTimestamp();
                 try
                 {
-                    await model.RunAsync(feeds[c], null, CancellationToken.None).ConfigureAwait(false);
+                    var feed = feeds[next];
+                    next = (next + clients) % feeds.Length;
+                    await model.RunAsync(feed, null, CancellationToken.None).ConfigureAwait(false);
                     lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 }
                 catch (QueueFullException)
@@ -167,7 +175,7 @@ public static class PerfRunner
                 }
             }
         }
-        var tasks = Enumerable.Range(0, feeds.Length).Select(c => Task.Run(() => Client(c))).ToArray();
+        var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(() => Client(c))).ToArray();
         Task.WaitAll(tasks);
         if (fatal is not null)
         {

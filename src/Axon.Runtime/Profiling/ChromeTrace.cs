@@ -5,10 +5,26 @@ namespace Axon.Runtime.Profiling;
 /// <summary>
 /// Writes a profile as Chrome trace-event JSON (the JSON object format that Perfetto and chrome://tracing open):
 /// metadata events name the process and each thread's track, and every node run is a complete ("X") event with
-/// <c>ts</c>/<c>dur</c> in microseconds, <c>pid</c>/<c>tid</c>, and <c>args</c> holding op, kernel, FLOPs and bytes.
+/// <c>ts</c>/<c>dur</c> in microseconds, <c>pid</c>/<c>tid</c>, and <c>args</c> holding op, kernel, FLOPs and bytes;
+/// counter ("C") events at each node's start give the achieved GFLOP/s and GB/s as a counter track.
 /// </summary>
 public static class ChromeTrace
 {
+    private static void Counter(Utf8JsonWriter w, int pid, int tid, double ts, double gflops, double gbps)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", "achieved");
+        w.WriteString("ph", "C");
+        w.WriteNumber("ts", Math.Round(ts, 3));
+        w.WriteNumber("pid", pid);
+        w.WriteNumber("tid", tid);
+        w.WriteStartObject("args");
+        w.WriteNumber("GFLOP/s", Math.Round(gflops, 3));
+        w.WriteNumber("GB/s", Math.Round(gbps, 3));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     public static void Write(ProfileReport report, Stream output, string processName = "axon")
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
@@ -57,6 +73,16 @@ public static class ChromeTrace
             }
             w.WriteEndObject();
             w.WriteEndObject();
+            if (s.Node is { } node)
+            {
+                double ns = Math.Max(s.DurationUs, 1e-3) * 1e3;
+                Counter(w, pid, s.ThreadId, s.StartUs, node.Flops / ns, node.Bytes / ns);
+            }
+            else if (s.Node is null)
+            {
+                // An iteration ends: the counters drop to zero between runs.
+                Counter(w, pid, s.ThreadId, s.StartUs + Math.Max(0, s.DurationUs), 0, 0);
+            }
         }
         w.WriteEndArray();
         w.WriteEndObject();
