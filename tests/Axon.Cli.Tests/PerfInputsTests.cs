@@ -32,7 +32,7 @@ public sealed class PerfInputsTests
     public void RequestsCycleThroughTheSamplesInBatchesOfThePointsSize()
     {
         using var dir = new TempDir();
-        var inputs = ModelZoo.Mlp(inputs: 4, hidden: [8], classes: 2).Graph.RuntimeInputs;
+        var inputs = ModelZoo.Mlp(inputs: 4, hidden: [8], classes: 2).Graph.RuntimeInputs.ToList();
         var feeds = SampleFeeds.Load(Samples(dir, 3, width: 4), inputs);
         Assert.Equal(3, feeds.Rows);
         var requests = feeds.Requests(batch: 2);

@@ -113,9 +113,7 @@ internal static class LsCommand
         console.WriteLine($"features:   {(features.Count == 0 ? "(none)" : string.Join(", ", features))}");
         if (peaks is not null)
         {
-            console.WriteLine(FormattableString.Invariant(
-                $"peaks:      {peaks.GflopsPerThread:0.0} GFLOP/s FP32 FMA per thread ({peaks.Gflops(peaks.Processors):0.0} on {peaks.Processors}), " +
-                $"{peaks.MemoryGBps:0.0} GB/s memory copy, ridge {peaks.RidgePoint(1):0.0} FLOP/byte per thread"));
+            console.WriteLine(FormattableString.Invariant($"peaks:      {peaks.GflopsPerThread:0.0} GFLOP/s FP32 FMA per thread ({peaks.Gflops(peaks.Processors):0.0} on {peaks.Processors}), {peaks.MemoryGBps:0.0} GB/s memory copy, ridge {peaks.RidgePoint(1):0.0} FLOP/byte per thread"));
             console.WriteLine(FormattableString.Invariant($"            measured {peaks.MeasuredUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC, cached in {MachinePeaks.DefaultPath} (--remeasure to refresh)"));
         }
         var cores = new Table().AddColumns("core", "models", "memory");

@@ -53,8 +53,8 @@ internal static class PerfCharts
             bars.LegendText = qs[q].Name;
             bars.Color = plt.Add.Palette.GetColor(q);
         }
-        plt.Axes.Bottom.SetTicks(points.Select((_, i) => i * group + 1.5).ToArray(), points.Select(Label).ToArray());
-        plt.Axes.Bottom.TickLabelStyle.Rotation = points.Count > 6 ? 30 : 0;
+        // Two-line tick labels (batch and cores over precision) stay readable without rotation up to a dozen or so points.
+        plt.Axes.Bottom.SetTicks(points.Select((_, i) => i * group + 1.5).ToArray(), points.Select(p => Label(p).Replace(" " + p.Precision, "\n" + p.Precision, StringComparison.Ordinal)).ToArray());
         plt.Title("Latency percentiles per point");
         plt.XLabel("point (batch size, cores, precision)");
         plt.YLabel("latency (ms)");

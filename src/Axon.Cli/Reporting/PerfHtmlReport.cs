@@ -22,7 +22,8 @@ internal static class PerfHtmlReport
         dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; font-size: 0.92em; }
         dt { color: #5a6273; } dd { margin: 0; font-family: ui-monospace, monospace; }
         img { display: block; max-width: 100%; height: auto; border: 1px solid #e3e6ec; }
-        table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; font-size: 0.8em; }
         th, td { border: 1px solid #d7dbe3; padding: 0.3em 0.5em; text-align: right; font-variant-numeric: tabular-nums; }
         th { background: #f1f3f7; } td.text { text-align: left; }
         tbody tr:nth-child(even) { background: #fafbfc; }
@@ -58,7 +59,9 @@ internal static class PerfHtmlReport
 
     private static void Table(StringBuilder sb, IReadOnlyList<PerfPoint> points)
     {
-        sb.Append("<h2 id=\"points\">Points</h2>\n<table id=\"points-table\">\n<thead><tr>");
+        sb.Append("<h2 id=\"points\">Points</h2>\n<p class=\"meta\">The numbers of --json: latencies in ms, throughput in inferences/s, ")
+            .Append("CPU utilization as process CPU time over wall time and cores, cost in USD per million inferences.</p>\n");
+        sb.Append("<div class=\"scroll\"><table id=\"points-table\">\n<thead><tr>");
         var columns = points.Count > 0 ? PerfExport.Row(points[0]).Select(kv => kv.Key).ToList() : [];
         foreach (var c in columns)
         {
@@ -74,7 +77,7 @@ internal static class PerfHtmlReport
             }
             sb.Append("</tr>\n");
         }
-        sb.Append("</tbody>\n</table>\n");
+        sb.Append("</tbody>\n</table></div>\n");
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

@@ -19,13 +19,13 @@ public static class PerfRunner
         {
             throw new AxonException($"--cores {tooMany}: only {visible.Length} cores are available ({string.Join(",", visible)})", "AXR003");
         }
-        var precisions = options.Precisions is { Count: > 0 } p ? p : [null];
+        IReadOnlyList<string?> precisions = options.Precisions is { Count: > 0 } p ? [.. p] : [null];
         int total = precisions.Count * options.Cores.Count * options.BatchSizes.Count, index = 0;
         foreach (var precision in precisions)
         {
             // The model is read and compiled once per precision for all its points.
             var prepared = PerfModels.Prepare(options, precision);
-            var samples = options.InputsDir is { } dir ? SampleFeeds.Load(dir, prepared.Model.Graph.RuntimeInputs) : null;
+            var samples = options.InputsDir is { } dir ? SampleFeeds.Load(dir, [.. prepared.Model.Graph.RuntimeInputs]) : null;
             foreach (int cores in options.Cores)
             {
                 foreach (int batch in options.BatchSizes)
