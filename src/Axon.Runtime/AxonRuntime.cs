@@ -26,8 +26,10 @@ public sealed class AxonRuntime : IDisposable
         options ??= new RuntimeOptions();
         _cores = CoreList.Resolve(options.Cores).Select(i => new LogicalCore(i)).ToArray();
         _memoryLimit = options.MemoryLimitBytes;
-        bool named = options.Cores is { Count: > 0 } || Environment.GetEnvironmentVariable("AXON_VISIBLE_CORES") is { Length: > 0 };
-        _pin = CpuAffinity.Wanted(options.PinThreads, named);
+        // The deployment named the CPUs (as NEURON_RT_VISIBLE_CORES does): hold the threads to them. Cores given in code
+        // are often just a count for a measurement, so those pin only when asked.
+        bool visible = options.Cores is not { Count: > 0 } && Environment.GetEnvironmentVariable("AXON_VISIBLE_CORES") is { Length: > 0 };
+        _pin = CpuAffinity.Wanted(options.PinThreads, visible);
         Models = new ModelRegistry(this);
     }
 

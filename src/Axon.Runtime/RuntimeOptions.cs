@@ -14,7 +14,7 @@ public sealed class RuntimeOptions
 
     /// <summary>
     /// Pin each replica's threads to its logical cores (Linux <c>sched_setaffinity</c>; nothing elsewhere). Default: pin
-    /// when the cores were named (<see cref="Cores"/> or <c>AXON_VISIBLE_CORES</c>); <c>AXON_PIN_THREADS=0|1</c> overrides.
+    /// when the cores come from <c>AXON_VISIBLE_CORES</c>; <c>AXON_PIN_THREADS=0|1</c> overrides.
     /// </summary>
     public bool? PinThreads { get; init; }
 }

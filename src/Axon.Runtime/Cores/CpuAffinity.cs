@@ -43,15 +43,15 @@ internal static partial class CpuAffinity
         }
     }
 
-    /// <summary>Whether pinning is wanted: <c>AXON_PIN_THREADS=0|1</c> overrides; else pin when the cores were named explicitly.</summary>
-    public static bool Wanted(bool? option, bool coresNamed, Func<string, string?>? env = null)
+    /// <summary>Whether pinning is wanted: <c>AXON_PIN_THREADS=0|1</c> overrides; else the option, else pin when the cores came from AXON_VISIBLE_CORES.</summary>
+    public static bool Wanted(bool? option, bool coresVisible, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
         return env("AXON_PIN_THREADS") switch
         {
             "0" or "false" => false,
             "1" or "true" => true,
-            _ => option ?? coresNamed,
+            _ => option ?? coresVisible,
         };
     }
 
