@@ -10,8 +10,10 @@ namespace Axon.Cli.Tests.Monitoring;
 /// </summary>
 public sealed partial class TopTmuxTests
 {
-    [TmuxFact]
-    public async Task TopShowsTheModelAndItsRequestsAndQuitsOnQ()
+    [TmuxTheory]
+    [InlineData("q")]
+    [InlineData("C-c")]
+    public async Task TopShowsTheModelAndItsRequestsAndQuits(string quitKey)
     {
         await using var s = await LiveServer.StartAsync();
         string socket = "axon-top-" + Guid.NewGuid().ToString("N")[..8];
@@ -20,7 +22,8 @@ public sealed partial class TopTmuxTests
         string axon = Path.Combine(AppContext.BaseDirectory, "axon.dll");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
         // The exit status lands in a file; the pane stays open afterwards so a failure can still be read.
-        string command = $"'{dotnet}' '{axon}' top --url {s.Url} --period 300ms; echo $? > '{rcFile}'; sleep 60";
+        // The shell traps SIGINT (so Ctrl+C reaches only top's own handler and the shell goes on to record the status).
+        string command = $"trap true INT; '{dotnet}' '{axon}' top --url {s.Url} --period 300ms; echo $? > '{rcFile}'; sleep 60";
         Tmux(socket, "new-session", "-d", "-s", "top", "-x", "160", "-y", "48", command);
         try
         {
@@ -31,13 +34,13 @@ public sealed partial class TopTmuxTests
             Assert.Contains("axon top", screen);
             Assert.Contains("logical cores", screen);
             Assert.Equal(12, RequestCount(screen));
-            Tmux(socket, "send-keys", "-t", "top", "q");
+            Tmux(socket, "send-keys", "-t", "top", quitKey);
             var deadline = Stopwatch.StartNew();
             while (!File.Exists(rcFile) && deadline.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await Task.Delay(100);
             }
-            Assert.True(File.Exists(rcFile), "axon top did not exit after 'q'; screen:\n" + Capture(socket));
+            Assert.True(File.Exists(rcFile), $"axon top did not exit after {quitKey}; screen:\n" + Capture(socket));
             Assert.Equal("0", File.ReadAllText(rcFile).Trim());
         }
         finally
@@ -95,7 +98,7 @@ public sealed partial class TopTmuxTests
 
     private static string Tmux(string socket, params string[] args)
     {
-        var psi = new ProcessStartInfo(TmuxFactAttribute.TmuxPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(TmuxTheoryAttribute.TmuxPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-L");
         psi.ArgumentList.Add(socket);
         foreach (var a in args)
@@ -117,12 +120,12 @@ public sealed partial class TopTmuxTests
 }
 
 /// <summary>Runs only where tmux is installed (CI installs it).</summary>
-public sealed class TmuxFactAttribute : FactAttribute
+public sealed class TmuxTheoryAttribute : TheoryAttribute
 {
     public static readonly string? TmuxPath = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin")
         .Split(Path.PathSeparator).Append("/usr/bin").Select(d => Path.Combine(d, "tmux")).FirstOrDefault(File.Exists);
 
-    public TmuxFactAttribute()
+    public TmuxTheoryAttribute()
     {
         if (TmuxPath is null)
         {
