@@ -22,6 +22,12 @@ internal sealed record WindowView(
     public static WindowView Between(StatsSample prev, StatsSample cur, long sequence)
     {
         double period = Math.Max(1e-9, (cur.Taken - prev.Taken).TotalSeconds);
+        // A restarted server starts its counters again: count everything it reports as new in this period.
+        bool restarted = cur.Pid != prev.Pid || cur.UptimeSeconds < prev.UptimeSeconds;
+        if (restarted)
+        {
+            prev = prev with { Models = [], Cores = [], Process = prev.Process with { CpuSeconds = 0, GcCollections = [], GcPauseSeconds = 0 } };
+        }
         var before = prev.Models.ToDictionary(m => m.Key);
         var models = cur.Models.Select(m => ModelWindow.Between(before.GetValueOrDefault(m.Key), m, period)).ToList();
         var coresBefore = prev.Cores.ToDictionary(c => c.Id);
