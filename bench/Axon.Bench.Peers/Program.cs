@@ -20,6 +20,7 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 // --gemm N builds a one-node MatMul model (x[N,N] · W[N,N], W a constant both engines pre-pack) with Axon's builder and
 // exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
 if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
+if (args.Contains("--batcher-latency")) { Axon.Bench.Peers.BatcherLatencyBench.Run(args); return 0; }
 if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 if (args.Contains("--perf-agreement")) { Axon.Bench.Peers.PerfAgreementBench.Run(args); return 0; }
 var opts = Args.Parse(args);

@@ -41,6 +41,8 @@ public static class AxonCli
         root.Subcommands.Add(QuantizeCommand.Create(io));
         root.Subcommands.Add(CompareCommand.Create(io));
         root.Subcommands.Add(ProfileCommand.Create(io));
+        root.Subcommands.Add(MonitorCommand.Create(io));
+        root.Subcommands.Add(TopCommand.Create(io));
         return CliHost.Invoke(root, args, io);
     }
 

@@ -15,6 +15,7 @@ public sealed class AxonRuntime : IDisposable
 {
     private readonly LogicalCore[] _cores;
     private readonly long? _memoryLimit;
+    private readonly bool _pin;
     private readonly object _gate = new();
     private readonly List<ModelHandle> _resident = [];
     private bool _disposed;
@@ -25,11 +26,18 @@ public sealed class AxonRuntime : IDisposable
         options ??= new RuntimeOptions();
         _cores = CoreList.Resolve(options.Cores).Select(i => new LogicalCore(i)).ToArray();
         _memoryLimit = options.MemoryLimitBytes;
+        // The deployment named the CPUs (as NEURON_RT_VISIBLE_CORES does): hold the threads to them. Cores given in code
+        // are often just a count for a measurement, so those pin only when asked.
+        bool visible = options.Cores is not { Count: > 0 } && Environment.GetEnvironmentVariable("AXON_VISIBLE_CORES") is { Length: > 0 };
+        _pin = CpuAffinity.Wanted(options.PinThreads, visible);
         Models = new ModelRegistry(this);
     }
 
     /// <summary>The logical cores this runtime owns.</summary>
     public IReadOnlyList<LogicalCore> Cores => _cores;
+
+    /// <summary>True when replica threads are pinned to their cores (see <see cref="RuntimeOptions.PinThreads"/>).</summary>
+    public bool PinsThreads => _pin && CpuAffinity.Supported;
 
     /// <summary>The resident models.</summary>
     public ModelRegistry Models { get; }
@@ -118,7 +126,7 @@ public sealed class AxonRuntime : IDisposable
             }
         }
         string label = $"{loaded.Name}:{loaded.Version}";
-        var replicas = groups.Select((g, i) => new Replica(i, session, g, loaded.Name)).ToList();
+        var replicas = groups.Select((g, i) => new Replica(i, session, g, loaded.Name, _pin)).ToList();
         var handle = new ModelHandle(loaded, replicas, session, rules, Release) { ArenaBytes = arena };
         foreach (var r in replicas)
         {

@@ -11,4 +11,10 @@ public sealed class RuntimeOptions
 
     /// <summary>A limit on the bytes all resident models may account (weights + arenas); null = no limit.</summary>
     public long? MemoryLimitBytes { get; init; }
+
+    /// <summary>
+    /// Pin each replica's threads to its logical cores (Linux <c>sched_setaffinity</c>; nothing elsewhere). Default: pin
+    /// when the cores come from <c>AXON_VISIBLE_CORES</c>; <c>AXON_PIN_THREADS=0|1</c> overrides.
+    /// </summary>
+    public bool? PinThreads { get; init; }
 }

@@ -25,7 +25,9 @@ public sealed class WorkerPool : IDisposable
     private volatile bool _disposed;
     private Exception? _error;
 
-    public WorkerPool(int threads, string name = "axon-worker")
+    /// <summary>A pool of <paramref name="threads"/> (the caller counts as one); <paramref name="threadInit"/> runs first on
+    /// each helper thread with its index (the runtime pins helpers to their cores there).</summary>
+    public WorkerPool(int threads, string name = "axon-worker", Action<int>? threadInit = null)
     {
         if (threads < 1)
         {
@@ -38,7 +40,11 @@ public sealed class WorkerPool : IDisposable
         {
             _start[i] = new ManualResetEventSlim(false, 2000);
             int id = i;
-            _threads[i] = new Thread(() => WorkerLoop(id)) { IsBackground = true, Name = $"{name}-{i + 1}" };
+            _threads[i] = new Thread(() =>
+            {
+                threadInit?.Invoke(id);
+                WorkerLoop(id);
+            }) { IsBackground = true, Name = $"{name}-{i + 1}" };
             _threads[i].Start();
         }
     }

@@ -6,7 +6,8 @@ namespace Axon.Runtime;
 /// The request queue of one model and the thread that turns it into batches. A batch is formed when a replica is free:
 /// compatible requests (high priority first, then FIFO) are taken up to <see cref="BatchingOptions.MaxBatchSize"/> rows,
 /// dispatched at once when that many (or the largest preferred size) wait, else when the oldest request has waited
-/// <see cref="BatchingOptions.MaxQueueDelayMicroseconds"/>. Each replica runs its batches on its own thread. The
+/// <see cref="BatchingOptions.MaxQueueDelayMicroseconds"/>, except that a lone request on an idle model runs at once
+/// (<see cref="BatchingOptions.DispatchWhenIdle"/>). Each replica runs its batches on its own thread. The
 /// scheduler sleeps on a monitor between events; nothing spins.
 /// </summary>
 internal sealed class DynamicBatcher : IDisposable
@@ -22,6 +23,7 @@ internal sealed class DynamicBatcher : IDisposable
     private readonly long _delayTicks;
     private readonly int _maxQueue;
     private readonly TimeSpan? _defaultTimeout;
+    private readonly bool _dispatchWhenIdle;
     private bool _stopping;
     private bool _stopped;
 
@@ -40,6 +42,7 @@ internal sealed class DynamicBatcher : IDisposable
         _delayTicks = (long)(options.MaxQueueDelayMicroseconds * (Stopwatch.Frequency / 1_000_000.0));
         _maxQueue = options.MaxQueueSize;
         _defaultTimeout = options.DefaultTimeout;
+        _dispatchWhenIdle = options.DispatchWhenIdle;
         _workers = replicas.Select(r => new ReplicaWorker(r, this)).ToArray();
         _scheduler = new Thread(SchedulerLoop) { IsBackground = true, Name = $"axon-batcher-{model.Name}" };
         _scheduler.Start();
@@ -166,7 +169,7 @@ internal sealed class DynamicBatcher : IDisposable
                     }
                 }
                 long wait = first.EnqueuedAt + _delayTicks - Stopwatch.GetTimestamp();
-                if (rows < _target && wait > 0 && !_stopping)
+                if (rows < _target && wait > 0 && !_stopping && !LoneRequestOnIdleModel())
                 {
                     // Whole milliseconds, rounded up: a sub-millisecond wait would return at once and spin.
                     Monitor.Wait(_gate, (int)Math.Max(1, (wait * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
@@ -187,6 +190,23 @@ internal sealed class DynamicBatcher : IDisposable
                 worker.Post([.. batch], rows);
             }
         }
+    }
+
+    // Nothing else waits and no replica is running a batch: waiting could only add latency, as no companion is in sight.
+    private bool LoneRequestOnIdleModel()
+    {
+        if (!_dispatchWhenIdle || _queue.Count != 1)
+        {
+            return false;
+        }
+        foreach (var w in _workers)
+        {
+            if (w.Busy)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     // Keeps the longest prefix of the batch that fits the preferred size (at least one request).

@@ -34,6 +34,7 @@ internal sealed class ReplicaWorker
 
     private void Loop()
     {
+        Replica.PinCurrentThread();
         while (true)
         {
             _signal.Wait();

@@ -12,6 +12,9 @@ public sealed class ModelMetrics
     private long _rejected;
     private long _timedOut;
     private long _cancelled;
+    private long _invalid;
+    private long _unloaded;
+    private long _lastUnixMs;
     private long _batches;
     private long _rows;
     private int _queueDepth;
@@ -28,6 +31,22 @@ public sealed class ModelMetrics
 
     public long RequestsTimedOut => Interlocked.Read(ref _timedOut);
     public long RequestsCancelled => Interlocked.Read(ref _cancelled);
+
+    /// <summary>Requests refused because their inputs did not fit the model (names, dtypes, shapes): the caller's error.</summary>
+    public long RequestsInvalid => Interlocked.Read(ref _invalid);
+
+    /// <summary>Requests refused because the model was unloading.</summary>
+    public long RequestsUnloaded => Interlocked.Read(ref _unloaded);
+
+    /// <summary>Failures of no class above: the model itself failed (an internal error).</summary>
+    public long RequestsInternalError =>
+        Math.Max(0, RequestsFailed - RequestsRejected - RequestsTimedOut - RequestsCancelled - RequestsInvalid - RequestsUnloaded);
+
+    /// <summary>When the last request finished (success or failure), as Unix milliseconds; 0 before the first.</summary>
+    public long LastRequestUnixMs => Interlocked.Read(ref _lastUnixMs);
+
+    /// <summary>End-to-end times of the most recent successful requests, for percentiles over a recent window (p0..p100).</summary>
+    public LatencyWindow RecentRequestMs { get; } = new();
 
     /// <summary>Model executions (one per batch or split part).</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -60,12 +79,15 @@ public sealed class ModelMetrics
         Interlocked.Increment(ref _ok);
         Interlocked.Decrement(ref _inFlight);
         RequestMs.Record(ms);
+        RecentRequestMs.Record(ms);
+        Interlocked.Exchange(ref _lastUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     internal void Failed(Exception e)
     {
         Interlocked.Increment(ref _failed);
         Interlocked.Decrement(ref _inFlight);
+        Interlocked.Exchange(ref _lastUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         switch (e)
         {
             case QueueFullException:
@@ -76,6 +98,12 @@ public sealed class ModelMetrics
                 break;
             case OperationCanceledException:
                 Interlocked.Increment(ref _cancelled);
+                break;
+            case AxonInputException:
+                Interlocked.Increment(ref _invalid);
+                break;
+            case ModelUnloadedException:
+                Interlocked.Increment(ref _unloaded);
                 break;
         }
     }

@@ -206,6 +206,8 @@ public sealed class ModelHandle : IDisposable
 
     internal InferenceSession Session => _session;
 
+    internal IReadOnlyList<Replica> Replicas => _replicas;
+
     /// <summary>Drains and releases the model: queued and running requests complete, new ones are refused.</summary>
     public void Dispose()
     {

@@ -73,6 +73,13 @@ public sealed class BatchingOptions
     /// <summary>The most requests that may wait; one more is rejected at once with <see cref="QueueFullException"/>.</summary>
     public int MaxQueueSize { get; init; } = 1024;
 
+    /// <summary>
+    /// Run a lone request at once when it is the only one waiting and no batch is running, instead of holding it for
+    /// <see cref="MaxQueueDelayMicroseconds"/> (default true): a sequential client then pays no queue delay. While
+    /// requests keep arriving (several waiting, or a batch running), the delay and preferred sizes apply as usual.
+    /// </summary>
+    public bool DispatchWhenIdle { get; init; } = true;
+
     /// <summary>The timeout of requests that do not set their own.</summary>
     public TimeSpan? DefaultTimeout { get; init; }
 }

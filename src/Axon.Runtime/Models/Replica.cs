@@ -11,14 +11,45 @@ namespace Axon.Runtime;
 internal sealed class Replica : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly int[] _cpus;
+    private readonly List<int> _pinned = [];
     private int _active;
 
-    public Replica(int index, InferenceSession session, IReadOnlyList<LogicalCore> cores, string modelName)
+    public Replica(int index, InferenceSession session, IReadOnlyList<LogicalCore> cores, string modelName, bool pin = false)
     {
         Index = index;
         _session = session;
         Cores = cores;
-        Pool = new WorkerPool(cores.Count, $"axon-{modelName}-r{index}");
+        Pin = pin;
+        _cpus = cores.Select(c => c.Id).ToArray();
+        Pool = new WorkerPool(cores.Count, $"axon-{modelName}-r{index}", pin ? _ => PinCurrentThread() : null);
+    }
+
+    /// <summary>Whether this replica's threads pin themselves to its cores.</summary>
+    public bool Pin { get; }
+
+    /// <summary>OS ids of the threads pinned to this replica's cores so far (pool helpers and the batcher's worker).</summary>
+    public IReadOnlyList<int> PinnedThreadIds
+    {
+        get
+        {
+            lock (_pinned)
+            {
+                return _pinned.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Pins the calling thread to this replica's cores (when pinning is on) and remembers its id.</summary>
+    public void PinCurrentThread()
+    {
+        if (Pin && CpuAffinity.PinCurrentThread(_cpus) is { } tid)
+        {
+            lock (_pinned)
+            {
+                _pinned.Add(tid);
+            }
+        }
     }
 
     public int Index { get; }

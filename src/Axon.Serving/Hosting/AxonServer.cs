@@ -126,6 +126,7 @@ public sealed class AxonServer : IAsyncDisposable
             app.MapModelEndpoints();
             app.MapRepositoryEndpoints();
             app.MapMetricsEndpoints();
+            app.MapStatsEndpoints();
             app.MapGrpcService<InferenceGrpcService>();
             app.MapFallback((HttpContext http) => RestProtocol.WriteError(http, 404, "AXS043",
                 $"no such endpoint: {http.Request.Method} {RepositoryPaths.Clip(http.Request.Path.Value)}"));

@@ -8,7 +8,7 @@ internal sealed class ServerContext(ModelRepository repository, ServeOptions opt
 {
     public const string ServerName = "axon";
 
-    public static readonly string[] Extensions = ["binary_tensor_data", "model_repository", "schedule_policy"];
+    public static readonly string[] Extensions = ["binary_tensor_data", "model_repository", "schedule_policy", "statistics"];
 
     public ModelRepository Repository { get; } = repository;
     public ServeOptions Options { get; } = options;

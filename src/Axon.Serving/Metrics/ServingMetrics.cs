@@ -57,6 +57,12 @@ internal sealed class ServingMetrics
         _batch.WithLabels(model, version).Observe(batch);
     }
 
+    /// <summary>Failed HTTP/gRPC requests of a model version so far, by class.</summary>
+    public (long Client, long Unavailable, long Internal) Failures(string model, string version) =>
+        ((long)_failure.WithLabels(model, version, "client").Value,
+         (long)_failure.WithLabels(model, version, "unavailable").Value,
+         (long)_failure.WithLabels(model, version, "internal").Value);
+
     public void Failure(string model, string version, int status) =>
         _failure.WithLabels(model, version, status >= 500 ? (status == 503 ? "unavailable" : "internal") : "client").Inc();
 }
