@@ -47,7 +47,12 @@ public sealed class ShutdownTests
                     }
                 }
             }));
-            await Task.Delay(50);
+            // Let the background load be served at least once before the stop (a loaded machine may need more than 50 ms).
+            var started = DateTime.UtcNow;
+            while (Volatile.Read(ref ok) == 0 && DateTime.UtcNow - started < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(10);
+            }
             var stopping = s.Server.StopAsync();
             var responses = await Task.WhenAll(accepted);
             await stopping;
