@@ -27,7 +27,16 @@ internal static unsafe partial class MicroKernel
     /// tile so the kernel never writes past C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate)
+    public static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate) =>
+        Tile(kc, a, b, ldb, c, ldc, mr, nr, accumulate, b);
+
+    /// <summary>
+    /// As <see cref="Tile(int, float*, float*, int, float*, int, int, int, bool)"/>, and while the FMAs run, touches
+    /// one cache line of <paramref name="prefetch"/> per k step (kc lines of 64 bytes: the next packed B panel, so its
+    /// first use does not wait on L3; pass <paramref name="b"/> itself when there is nothing to fetch).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile(int kc, float* a, float* b, int ldb, float* c, int ldc, int mr, int nr, bool accumulate, float* prefetch)
     {
         if (Tier == KernelTier.Scalar)
         {
@@ -36,16 +45,16 @@ internal static unsafe partial class MicroKernel
         }
         if (mr == MR && nr == NR)
         {
-            Vector(kc, a, b, ldb, c, ldc, accumulate);
+            Vector(kc, a, b, ldb, c, ldc, accumulate, prefetch);
             return;
         }
         float* tmp = stackalloc float[MR * NR];
-        Vector(kc, a, b, ldb, tmp, NR, false);
+        Vector(kc, a, b, ldb, tmp, NR, false, prefetch);
         Merge(tmp, c, ldc, mr, nr, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Vector(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
+    private static void Vector(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate, float* prefetch)
     {
         if (Tier == KernelTier.Avx512)
         {
@@ -53,7 +62,7 @@ internal static unsafe partial class MicroKernel
         }
         else
         {
-            Kernel6x16(kc, a, b, ldb, c, ldc, accumulate);
+            Kernel6x16(kc, a, b, ldb, c, ldc, accumulate, prefetch);
         }
     }
 
@@ -96,7 +105,7 @@ internal static unsafe partial class MicroKernel
     /// Unrolled by two so loop overhead stays off the FMA ports; the C rows are prefetched while the loop runs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Kernel6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate)
+    internal static void Kernel6x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool accumulate, float* pf)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -113,6 +122,9 @@ internal static unsafe partial class MicroKernel
         int kk = 0;
         for (; kk + 2 <= kc; kk += 2)
         {
+            Sse.Prefetch0(pf);
+            Sse.Prefetch0(pf + NR);
+            pf += 2 * NR;
             var b0 = Avx.LoadVector256(b);
             var b1 = Avx.LoadVector256(b + 8);
             var a0 = Avx.BroadcastScalarToVector256(a);

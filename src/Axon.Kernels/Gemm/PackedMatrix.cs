@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 namespace Axon.Kernels.Gemm;
 
 /// <summary>
-/// The B operand of a GEMM packed for the micro-kernel: for each K block of <see cref="Sgemm.KC"/> rows, each 16-column
+/// The B operand of a GEMM packed for the micro-kernel: for each K block of <see cref="Sgemm.BlockK"/> rows, each 16-column
 /// panel stored as [k][16] contiguous floats, zero-padded to a multiple of 16 columns. Weights are packed once when a
 /// model is compiled and reused for every inference.
 /// </summary>
@@ -44,9 +44,10 @@ public sealed unsafe class PackedMatrix : IDisposable
     internal static void PackInto(float* b, int ldb, bool transB, int k, int n, float* dst)
     {
         int panels = (n + Sgemm.NR - 1) / Sgemm.NR;
-        for (int k0 = 0; k0 < k; k0 += Sgemm.KC)
+        int kcBlock = Sgemm.BlockK(k);
+        for (int k0 = 0; k0 < k; k0 += kcBlock)
         {
-            int kc = Math.Min(Sgemm.KC, k - k0);
+            int kc = Math.Min(kcBlock, k - k0);
             for (int p = 0; p < panels; p++)
             {
                 int j0 = p * Sgemm.NR;

@@ -16,11 +16,26 @@ public static unsafe partial class Sgemm
     internal const int MR = MicroKernel.MR;
     internal const int NR = MicroKernel.NR;
 
-    /// <summary>K block: a 16-wide B micro-panel of KC rows (16 KiB) stays in half of L1 while the A block streams from L2.</summary>
-    internal static int KC { get; } = 256;
+    /// <summary>Largest K block: a 16-wide B micro-panel of KC rows (16 KiB) stays in half of L1 while the A block streams from L2.</summary>
+    internal static int KC { get; set; } = Env("AXON_GEMM_KC", 256);
+
+    internal static bool PrefetchB { get; set; } = Env("AXON_GEMM_PF", 1) != 0;
+
+    private static int Env(string name, int d) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : d;
+
+    /// <summary>
+    /// The K block used for a K-deep product (packed B's layout and the driver agree on it): K split into equal blocks
+    /// of at most about <see cref="KC"/> rows, a multiple of 8 (384 → 2×192 rather than 256 + 128, so no short block
+    /// pays a full pass over C for a few FMAs).
+    /// </summary>
+    internal static int BlockK(int k)
+    {
+        int blocks = Math.Max(1, (k + KC - 1) / KC);
+        return Math.Max(1, ((k + blocks - 1) / blocks + 7) / 8 * 8);
+    }
 
     /// <summary>Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2.</summary>
-    internal static int MCMax { get; } = Math.Clamp(CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR, 48, 240);
+    internal static int MCMax { get; set; } = Env("AXON_GEMM_MC", 0) is > 0 and var mcEnv ? mcEnv : Math.Clamp(CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR, 48, 240);
 
     /// <summary>Largest N block: a KC×NC slice of packed B (4 MiB at most) stays in the shared L3.</summary>
     internal static int NCMax { get; } = Math.Clamp(CpuFeatures.L3Bytes / 4 / (256 * sizeof(float)) / NR * NR, 256, 4096);
@@ -147,7 +162,8 @@ public static unsafe partial class Sgemm
             {
                 return;
             }
-            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(KC, K));
+            int kcBlock = BlockK(K);
+            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(kcBlock, K));
             int kPanels = (N + NR - 1) / NR;
             if (Beta != 0 && Beta != 1)
             {
@@ -159,9 +175,9 @@ public static unsafe partial class Sgemm
                 }
             }
             bool epilogue = !Epilogue.IsIdentity;
-            for (int k0 = 0; k0 < K; k0 += KC)
+            for (int k0 = 0; k0 < K; k0 += kcBlock)
             {
-                int kc = Math.Min(KC, K - k0);
+                int kc = Math.Min(kcBlock, K - k0);
                 PackA(A, Lda, TransA, i0, mc, k0, kc, Alpha, apack);
                 bool last = k0 + kc >= K;
                 bool accumulate = k0 > 0 || Beta != 0;
@@ -173,10 +189,12 @@ public static unsafe partial class Sgemm
                     float* bp = bBlock + (long)((j0 + jr) / NR) * kc * NR;
                     float* cp = C + (long)i0 * Ldc + j0 + jr;
                     float* ap = apack;
+                    // The last row tile of this panel prefetches the next panel, which the first row tile then finds in L1.
+                    float* bNext = jr + NR < nc && PrefetchB ? bp + (long)kc * NR : bp;
                     for (int ir = 0; ir < mc; ir += MR, ap += MR * kc, cp += MR * Ldc)
                     {
                         int mr = Math.Min(MR, mc - ir);
-                        MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate);
+                        MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate, ir + MR >= mc ? bNext : bp);
                         if (last && epilogue)
                         {
                             for (int r = 0; r < mr; r++)
