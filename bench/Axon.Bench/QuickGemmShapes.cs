@@ -69,6 +69,8 @@ internal static unsafe class QuickGemmShapes
     private static void Apply(string variant, (int Kc, int Mc, bool Pf) d)
     {
         (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = d;
+        MicroKernel.PrefetchC = true;
+        MicroKernel.Unroll4 = true;
         foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -78,6 +80,8 @@ internal static unsafe class QuickGemmShapes
                 case "kc": Sgemm.KC = v; break;
                 case "mc": Sgemm.MCMax = v; break;
                 case "pf": Sgemm.PrefetchB = v != 0; break;
+                case "cpf": MicroKernel.PrefetchC = v != 0; break;
+                case "u4": MicroKernel.Unroll4 = v != 0; break;
                 default: throw new ArgumentException($"unknown knob {p[0]} (kc, mc, pf)");
             }
         }

@@ -16,6 +16,11 @@ internal static unsafe partial class MicroKernel
     public const int MR = 6;
     public const int NR = 16;
 
+    /// <summary>Prefetch the C tile at the start of every call (not only when accumulating): the stores then find their lines in L1.</summary>
+    internal static bool Unroll4 = Environment.GetEnvironmentVariable("AXON_GEMM_U4") != "0";
+
+    internal static bool PrefetchC = Environment.GetEnvironmentVariable("AXON_GEMM_CPF") != "0";
+
     /// <summary>The tier chosen once per process: AVX-512 where present, else AVX2+FMA, else scalar.</summary>
     public static readonly KernelTier Tier = CpuFeatures.BestTier;
 
@@ -111,7 +116,7 @@ internal static unsafe partial class MicroKernel
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         nint sb = ldb;
         nint sc = ldc;
-        if (accumulate)
+        if (accumulate || PrefetchC)
         {
             for (nint r = 0; r < MR; r++)
             {
@@ -120,6 +125,97 @@ internal static unsafe partial class MicroKernel
             }
         }
         int kk = 0;
+        int kc4 = Unroll4 ? kc : 0;
+        for (; kk + 4 <= kc4; kk += 4)
+        {
+            Sse.Prefetch0(pf);
+            Sse.Prefetch0(pf + NR);
+            Sse.Prefetch0(pf + 2 * NR);
+            Sse.Prefetch0(pf + 3 * NR);
+            pf += 4 * NR;
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            var a0 = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            var a1 = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            var a2 = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            var a3 = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            var a4 = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            var a5 = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            b0 = Avx.LoadVector256(b + sb);
+            b1 = Avx.LoadVector256(b + sb + 8);
+            a0 = Avx.BroadcastScalarToVector256(a + 6);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            a1 = Avx.BroadcastScalarToVector256(a + 7);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            a2 = Avx.BroadcastScalarToVector256(a + 8);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            a3 = Avx.BroadcastScalarToVector256(a + 9);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            a4 = Avx.BroadcastScalarToVector256(a + 10);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            a5 = Avx.BroadcastScalarToVector256(a + 11);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            b0 = Avx.LoadVector256(b + 2 * sb);
+            b1 = Avx.LoadVector256(b + 2 * sb + 8);
+            a0 = Avx.BroadcastScalarToVector256(a + 12);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            a1 = Avx.BroadcastScalarToVector256(a + 13);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            a2 = Avx.BroadcastScalarToVector256(a + 14);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            a3 = Avx.BroadcastScalarToVector256(a + 15);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            a4 = Avx.BroadcastScalarToVector256(a + 16);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            a5 = Avx.BroadcastScalarToVector256(a + 17);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            b0 = Avx.LoadVector256(b + 3 * sb);
+            b1 = Avx.LoadVector256(b + 3 * sb + 8);
+            a0 = Avx.BroadcastScalarToVector256(a + 18);
+            c00 = Fma.MultiplyAdd(a0, b0, c00);
+            c01 = Fma.MultiplyAdd(a0, b1, c01);
+            a1 = Avx.BroadcastScalarToVector256(a + 19);
+            c10 = Fma.MultiplyAdd(a1, b0, c10);
+            c11 = Fma.MultiplyAdd(a1, b1, c11);
+            a2 = Avx.BroadcastScalarToVector256(a + 20);
+            c20 = Fma.MultiplyAdd(a2, b0, c20);
+            c21 = Fma.MultiplyAdd(a2, b1, c21);
+            a3 = Avx.BroadcastScalarToVector256(a + 21);
+            c30 = Fma.MultiplyAdd(a3, b0, c30);
+            c31 = Fma.MultiplyAdd(a3, b1, c31);
+            a4 = Avx.BroadcastScalarToVector256(a + 22);
+            c40 = Fma.MultiplyAdd(a4, b0, c40);
+            c41 = Fma.MultiplyAdd(a4, b1, c41);
+            a5 = Avx.BroadcastScalarToVector256(a + 23);
+            c50 = Fma.MultiplyAdd(a5, b0, c50);
+            c51 = Fma.MultiplyAdd(a5, b1, c51);
+            a += 4 * MR;
+            b += 4 * sb;
+        }
         for (; kk + 2 <= kc; kk += 2)
         {
             Sse.Prefetch0(pf);

@@ -108,18 +108,22 @@ public static unsafe partial class Sgemm
 
     /// <summary>
     /// Splits C into equal tasks: M blocks of at most <see cref="MCMax"/> rows (a multiple of the thread count when M is
-    /// large, so no core idles at the end), and N blocks of whole panels only when M alone gives too few tasks.
+    /// large, so no core idles at the end), and N blocks of whole panels when M alone gives too few tasks (always, when M
+    /// fits one block). Every element's K loop is the same whatever the split, so results do not depend on it.
     /// </summary>
     internal static (int MBlocks, int MCBlock, int NBlocks, int NCBlock) Partition(int m, int n, int threads)
     {
         int mBlocks = (m + MCMax - 1) / MCMax;
-        if (threads > 1 && mBlocks % threads != 0 && m >= threads * 4 * MR)
+        int panels = (n + NR - 1) / NR;
+        // A short M (one block: the tokens of a transformer projection) is split along N when there are panels enough,
+        // so each thread streams only its own share of the packed weights and still reuses every panel over all of M.
+        bool splitN = mBlocks == 1 && panels >= threads;
+        if (threads > 1 && mBlocks % threads != 0 && m >= threads * 4 * MR && !splitN)
         {
             mBlocks = (mBlocks + threads - 1) / threads * threads;
         }
         int mcBlock = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;
         mBlocks = (m + mcBlock - 1) / mcBlock;
-        int panels = (n + NR - 1) / NR;
         int nBlocks = (n + NCMax - 1) / NCMax;
         if (mBlocks * nBlocks < threads)
         {
