@@ -6,7 +6,7 @@ namespace Axon.Kernels.Gemm;
 
 /// <summary>
 /// Single-precision GEMM, <c>C = alpha·op(A)·op(B) + beta·C</c> followed by a fused epilogue, after the Goto/BLIS
-/// scheme: B is packed into KC×16 column panels (once, ahead of time, for weights), A into KC×6 row panels per block,
+/// scheme: B is packed into kc×16 column panels (once, ahead of time, for weights), A into kc×6 row panels per block,
 /// and a 6×16 register-blocked micro-kernel accumulates in twelve vector registers. Work is split into output tiles
 /// (M blocks sized from L2, N blocks only when M gives too few tasks) handed to the worker pool; each tile runs the
 /// whole K loop in a fixed order, so results do not depend on the thread count.
@@ -16,17 +16,20 @@ public static unsafe partial class Sgemm
     internal const int MR = MicroKernel.MR;
     internal const int NR = MicroKernel.NR;
 
-    /// <summary>Largest K block: a 16-wide B micro-panel of KC rows (16 KiB) stays in half of L1 while the A block streams from L2.</summary>
-    internal static int KC { get; set; } = Env("AXON_GEMM_KC", 256);
+    /// <summary>
+    /// Largest K block. A 16-wide B micro-panel of 384 rows (24 KiB) stays in L1 beside the 9 KiB A micro-panel; measured
+    /// side by side against 256 it wins on every shape tried (fewer passes over C, longer FMA runs per call). Settable
+    /// only for the tuning harness (bench/Axon.Bench --sgemm-shapes); a packed B records the block it was packed with.
+    /// </summary>
+    internal static int KC { get; set; } = 384;
 
-    internal static bool PrefetchB { get; set; } = Env("AXON_GEMM_PF", 1) != 0;
-
-    private static int Env(string name, int d) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : d;
+    /// <summary>Whether the last row tile of a panel prefetches the next B panel (tuning harness knob).</summary>
+    internal static bool PrefetchB { get; set; } = true;
 
     /// <summary>
     /// The K block used for a K-deep product (packed B's layout and the driver agree on it): K split into equal blocks
-    /// of at most about <see cref="KC"/> rows, a multiple of 8 (384 → 2×192 rather than 256 + 128, so no short block
-    /// pays a full pass over C for a few FMAs).
+    /// of at most about <see cref="KC"/> rows, a multiple of 8 (1024 → 3×344 rather than 384 + 384 + 256, so no short
+    /// block pays a full pass over C for a few FMAs).
     /// </summary>
     internal static int BlockK(int k)
     {
@@ -34,8 +37,11 @@ public static unsafe partial class Sgemm
         return Math.Max(1, ((k + blocks - 1) / blocks + 7) / 8 * 8);
     }
 
-    /// <summary>Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2.</summary>
-    internal static int MCMax { get; set; } = Env("AXON_GEMM_MC", 0) is > 0 and var mcEnv ? mcEnv : Math.Clamp(CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR, 48, 240);
+    /// <summary>
+    /// Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2 (168 rows
+    /// with 512 KiB; 240 measured slower at 1024² and 2048²). Settable only for the tuning harness.
+    /// </summary>
+    internal static int MCMax { get; set; } = Math.Clamp(CpuFeatures.L2Bytes / 2 / (384 * sizeof(float)) / MR * MR, 48, 240);
 
     /// <summary>Largest N block: a KC×NC slice of packed B (4 MiB at most) stays in the shared L3.</summary>
     internal static int NCMax { get; } = Math.Clamp(CpuFeatures.L3Bytes / 4 / (256 * sizeof(float)) / NR * NR, 256, 4096);
@@ -72,17 +78,21 @@ public static unsafe partial class Sgemm
             ScaleOnly(m, n, beta, c, ldc, epilogue);
             return;
         }
-        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, b.KBlock, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
     }
 
     /// <summary>GEMM against a B packed into raw memory with <see cref="PackedMatrix.PackInto"/> (K ≥ 1).</summary>
     internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked,
+        float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool) =>
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, bPacked, BlockK(k), beta, c, ldc, epilogue, pool);
+
+    private static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked, int kBlock,
         float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool)
     {
         var (mBlocks, mcBlock, nBlocks, ncBlock) = Partition(m, n, pool.Threads);
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
+            M = m, N = n, K = k, KCBlock = kBlock, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
             Epilogue = epilogue, MBlocks = mBlocks, MCBlock = mcBlock, NCBlock = ncBlock,
         };
         pool.For(mBlocks * nBlocks, body);
@@ -100,7 +110,7 @@ public static unsafe partial class Sgemm
         }
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
+            M = m, N = n, K = k, KCBlock = BlockK(k), Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
             MCBlock = (m + MR - 1) / MR * MR, NCBlock = (n + NR - 1) / NR * NR,
         };
         body.Invoke(0);
@@ -148,7 +158,7 @@ public static unsafe partial class Sgemm
 
     private struct TileBody : IParallelBody
     {
-        public int M, N, K, Lda, Ldc, MBlocks, MCBlock, NCBlock;
+        public int M, N, K, KCBlock, Lda, Ldc, MBlocks, MCBlock, NCBlock;
         public float Alpha, Beta;
         public float* A, B, C;
         public bool TransA;
@@ -166,7 +176,7 @@ public static unsafe partial class Sgemm
             {
                 return;
             }
-            int kcBlock = BlockK(K);
+            int kcBlock = KCBlock;
             float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(kcBlock, K));
             int kPanels = (N + NR - 1) / NR;
             if (Beta != 0 && Beta != 1)
