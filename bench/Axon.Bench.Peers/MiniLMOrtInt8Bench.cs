@@ -47,9 +47,9 @@ internal static class MiniLMOrtInt8Bench
         var rf = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
-            ra.Add(Median(() => a.Run(feeds), iterations));
-            ro.Add(Median(ort.Run, iterations));
-            rf.Add(Median(() => f.Run(feeds), iterations));
+            ra.Add(MiniLMInt8Bench.Median(() => a.Run(feeds), iterations));
+            ro.Add(MiniLMInt8Bench.Median(ort.Run, iterations));
+            rf.Add(MiniLMInt8Bench.Median(() => f.Run(feeds), iterations));
         }
 
         // Accuracy: sentence embeddings of both INT8 engines against Axon FP32 on varied inputs.
@@ -85,6 +85,22 @@ internal static class MiniLMOrtInt8Bench
         foreach (var s in plan.Steps.Where(s => s.Reference is not null).Select(s => s.Node.OpType).Distinct())
         {
             Console.WriteLine($"  on the reference path: {s}");
+        }
+        if (args.Contains("--profile"))
+        {
+            foreach (var (name, session) in new[] { ("axon int8", a), ("axon fp32", f) })
+            {
+                var byKernel = new Dictionary<string, double>(StringComparer.Ordinal);
+                for (int i = 0; i < 3; i++)
+                {
+                    session.Run(feeds, (step, ms) => byKernel[$"{step.Node.OpType} [{step.KernelName}]"] = byKernel.GetValueOrDefault($"{step.Node.OpType} [{step.KernelName}]") + ms / 3);
+                }
+                Console.WriteLine($"  profile {name}:");
+                foreach (var (k, ms) in byKernel.OrderByDescending(kv => kv.Value).Take(12))
+                {
+                    Console.WriteLine($"    {ms,9:F2} ms  {k}");
+                }
+            }
         }
     }
 }

@@ -44,8 +44,7 @@ public sealed class FuseDynamicMatMulInteger : PassBase
                     {
                         bias = other;
                     }
-                    else if (residual.Length == 0 && ix.Constant(other) is null && ix.StaticShape(other) is { } rs && ix.StaticShape(y) is { } ys
-                        && rs.SequenceEqual(ys) && ix.ElemType(other) == DType.Float32)
+                    else if (residual.Length == 0 && ix.Constant(other) is null && SameShape(graph, other, y) && ix.ElemType(other) == DType.Float32)
                     {
                         residual = other;
                     }
@@ -88,6 +87,11 @@ public sealed class FuseDynamicMatMulInteger : PassBase
         context.CurrentNode = null;
         return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace);
     }
+
+    /// <summary>Both values have the same known shape (symbolic dims compare by name: batch and sequence stay symbolic).</summary>
+    private static bool SameShape(Axon.Graph.Graph g, string a, string b) =>
+        g.TypeOf(a) is { Kind: TypeKind.Tensor } ta && g.TypeOf(b) is { Kind: TypeKind.Tensor } tb && ta.Shape.HasRank && tb.Shape.HasRank
+        && ta.Shape.Rank == tb.Shape.Rank && Enumerable.Range(0, ta.Shape.Rank).All(i => ta.Shape[i].Equals(tb.Shape[i]) && (ta.Shape[i].IsKnown || ta.Shape[i].IsSymbolic));
 
     private sealed record Pattern(string X, string W, string WZero, string WScale, int N, Node Cast, Node Mul);
 

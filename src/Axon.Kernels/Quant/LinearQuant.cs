@@ -6,7 +6,8 @@ namespace Axon.Kernels.Quant;
 /// Standalone QuantizeLinear / DequantizeLinear over contiguous runs that share one scale and zero point (a whole
 /// tensor, or one channel's inner block for per-axis parameters): q = saturate(round_half_even(x / scale) + zero) and
 /// x = (q - zero) · scale, in float32 exactly as the ONNX reference computes them (a true division; the product of an
-/// integer below 2^9 and a float rounds once either way). Vector256 with a scalar tail; the scalar tier is the same loop.
+/// integer below 2^9 and a float rounds once either way; NaN quantizes to 0 like the reference). Vector256 with a scalar
+/// tail; the scalar tier is the same loop.
 /// </summary>
 public static unsafe class LinearQuant
 {
@@ -41,16 +42,21 @@ public static unsafe class LinearQuant
     private static Vector256<int> Q(Vector256<float> x, Vector256<float> s, Vector256<int> z, Vector256<int> lo, Vector256<int> hi, Vector256<float> big)
     {
         var r = Vector256.Round(x / s);
-        // NaN compares false: Equals(r, r) masks it to 0 (the reference stores NaN as 0 before adding the zero point).
-        r = Vector256.ConditionalSelect(Vector256.Equals(r, r), Vector256.Min(Vector256.Max(r, -big), big), Vector256<float>.Zero);
-        return Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(r) + z, lo), hi);
+        var real = Vector256.Equals(r, r).AsInt32();
+        r = Vector256.ConditionalSelect(real.AsSingle(), Vector256.Min(Vector256.Max(r, -big), big), Vector256<float>.Zero);
+        // NaN compares false with itself: the reference stores it as 0 (not the zero point).
+        return Vector256.ConditionalSelect(real, Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(r) + z, lo), hi), Vector256<int>.Zero);
     }
 
     /// <summary>One element, the reference's arithmetic.</summary>
     public static int Scalar(float x, float scale, int zero, int lo, int hi)
     {
         float r = MathF.Round(x / scale);
-        int v = float.IsNaN(r) ? 0 : r >= 1e9f ? 1_000_000_000 : r <= -1e9f ? -1_000_000_000 : (int)r;
+        if (float.IsNaN(r))
+        {
+            return 0;
+        }
+        int v = r >= 1e9f ? 1_000_000_000 : r <= -1e9f ? -1_000_000_000 : (int)r;
         return Math.Clamp(v + zero, lo, hi);
     }
 
