@@ -88,10 +88,15 @@ public sealed class FuseDynamicMatMulInteger : PassBase
         return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace);
     }
 
-    /// <summary>Both values have the same known shape (symbolic dims compare by name: batch and sequence stay symbolic).</summary>
+    /// <summary>
+    /// The residual plausibly has the product's full shape: same rank, no dimension known to differ (batch and sequence
+    /// are often unknown here). The kernel checks the concrete shapes when the plan is built and otherwise declines, so a
+    /// broadcasting residual still runs correctly (on the reference op).
+    /// </summary>
     private static bool SameShape(Axon.Graph.Graph g, string a, string b) =>
         g.TypeOf(a) is { Kind: TypeKind.Tensor } ta && g.TypeOf(b) is { Kind: TypeKind.Tensor } tb && ta.Shape.HasRank && tb.Shape.HasRank
-        && ta.Shape.Rank == tb.Shape.Rank && Enumerable.Range(0, ta.Shape.Rank).All(i => ta.Shape[i].Equals(tb.Shape[i]) && (ta.Shape[i].IsKnown || ta.Shape[i].IsSymbolic));
+        && ta.Shape.Rank == tb.Shape.Rank && ta.Shape.Rank > 0 && ta.Shape[ta.Shape.Rank - 1].IsKnown
+        && Enumerable.Range(0, ta.Shape.Rank).All(i => !(ta.Shape[i].IsKnown && tb.Shape[i].IsKnown) || ta.Shape[i].Value == tb.Shape[i].Value);
 
     private sealed record Pattern(string X, string W, string WZero, string WScale, int N, Node Cast, Node Mul);
 

@@ -9,13 +9,18 @@ namespace Axon.Compiler.Quantization;
 /// </summary>
 public static class QuantizedModelPasses
 {
-    public static IEnumerable<PassStep> Steps()
+    public static IEnumerable<PassStep> Steps(int optLevel)
     {
         // Static QDQ first: each claims its QuantizeLinear and the DQs in front of the product.
         yield return new FuseQdqConv();
         yield return new FuseQdqMatMul();
         // ORT's dynamic form (DynamicQuantizeLinear + MatMulInteger + scale Mul).
         yield return new FuseDynamicMatMulInteger();
+        if (optLevel >= 2)
+        {
+            // Again, now that Q/K/V may be INT8 products: their attention becomes Concat + axon:AttentionCore.
+            yield return new FuseAttention();
+        }
         yield return new FoldQdqPairs();
         // The DQs, shared DynamicQuantizeLinears and scale products the fusions replaced are dead now.
         yield return new DeadCodeElimination();
