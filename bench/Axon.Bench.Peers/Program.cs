@@ -25,6 +25,7 @@ if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); re
 if (args.Contains("--batcher-latency")) { Axon.Bench.Peers.BatcherLatencyBench.Run(args); return 0; }
 if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 if (args.Contains("--perf-agreement")) { Axon.Bench.Peers.PerfAgreementBench.Run(args); return 0; }
+if (args.Contains("--int8-minilm-peer")) { Axon.Bench.Peers.MiniLMOrtInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);
 var (bytes, name, gflop) = Source(opts);
 if (args.Contains("--compile"))
