@@ -193,19 +193,25 @@ public sealed class FusedKernelTests
     }
 
     [Theory]
-    [InlineData(true, true, false)]
-    [InlineData(false, true, false)]
-    [InlineData(true, false, true)]
-    [InlineData(false, false, false)]
-    public void AttentionWithProjectionsAndMask(bool mask, bool biases, bool sharedMask)
+    [InlineData("keys", true, false)]
+    [InlineData("keys", true, true)]
+    [InlineData("none", true, false)]
+    [InlineData("shared", false, false)]
+    [InlineData("shared", true, true)]
+    [InlineData("none", false, true)]
+    [InlineData("rows", true, true)]
+    [InlineData("heads", false, false)]
+    public void AttentionWithProjectionsAndMask(string maskForm, bool biases, bool self)
     {
-        const int B = 2, S = 5, T = 6, E = 8, H = 2;
+        // self: Q, K and V project one input through constant weights, so the kernel packs them as one GEMM (".qkv").
+        const int B = 2, S = 5, E = 8, H = 2;
+        int t = self ? S : 6;
         var inputs = new List<string>();
-        var values = new List<(string, Tensor, bool)> { ("xq", Random(30, B, S, E), true), ("xkv", Random(31, B, T, E), true) };
+        var values = new List<(string, Tensor, bool)> { ("xq", Random(30, B, S, E), true), ("xkv", Random(31, B, t, E), true) };
         int seed = 32;
         foreach (var p in new[] { "q", "k", "v" })
         {
-            inputs.Add(p == "q" ? "xq" : "xkv");
+            inputs.Add(p == "q" || self ? "xq" : "xkv");
             inputs.Add("w" + p);
             values.Add(("w" + p, Random(seed++, E, E), false));
             inputs.Add(biases ? "b" + p : "");
@@ -214,18 +220,27 @@ public sealed class FusedKernelTests
                 values.Add(("b" + p, Random(seed++, E), false));
             }
         }
-        if (mask)
+        if (maskForm != "none")
         {
             inputs.Add("mask");
-            var mt = sharedMask ? Random(40, S, T) : Random(40, B, 1, 1, T);
+            // keys: a [B, 1, 1, T] padding mask read in place; rows: [B, 1, S, 1] (the key axis broadcasts: expanded).
+            var mt = maskForm switch
+            {
+                "shared" => Random(40, S, t),
+                "keys" => Random(40, B, 1, 1, t),
+                "rows" => Random(40, B, 1, S, 1),
+                _ => Random(40, B, H, S, t),
+            };
             var md = mt.Span<float>();
             md[1] = -10000f; // a masked-out key
             values.Add(("mask", mt, true));
         }
         var node = Fused("Attention", inputs.ToArray(), "y", Attr.Of("num_heads", (long)H), Attr.Of("scale", 0.4f),
-            Attr.Of("mask_kind", mask ? "additive" : "none"));
+            Attr.Of("mask_kind", maskForm != "none" ? "additive" : "none"));
         var (m, feeds) = Single(node, [B, S, E], values.ToArray());
-        Assert.StartsWith("attention.fused.", FastKernel(AssertMatchesReference(m, feeds), "axon:Attention"));
+        string kernel = FastKernel(AssertMatchesReference(m, feeds), "axon:Attention");
+        Assert.StartsWith("attention.fused.", kernel);
+        Assert.Equal(self, kernel.Contains(".qkv"));
     }
 
     [Theory]
