@@ -19,6 +19,8 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 //       [--threads N] [--batch B] [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--profile] [--json FILE]
 // --gemm N builds a one-node MatMul model (x[N,N] · W[N,N], W a constant both engines pre-pack) with Axon's builder and
 // exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
+// --gemm-shapes MxNxK,... does the same for a list of shapes, one line each (default: the transformer projections).
+if (args.Contains("--gemm-shapes")) { Axon.Bench.Peers.GemmShapesBench.Run(args); return 0; }
 if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
 if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);

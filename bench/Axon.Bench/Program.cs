@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 // Two quick modes that skip BenchmarkDotNet (seconds, for tuning on a noisy machine):
 //   dotnet run -c Release --project bench/Axon.Bench -- --peak
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm 1024 [threads] [rounds]
+//   dotnet run -c Release --project bench/Axon.Bench -- --sgemm-shapes 128x384x384,1024x1024x1024 [threads] [rounds] ["kc=256,pf=1;kc=192"]
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
 if (args.Length > 0 && args[0] == "--peak")
 {
@@ -18,6 +19,11 @@ if (args.Length > 0 && args[0] == "--peak")
 if (args.Length > 1 && args[0] == "--sgemm")
 {
     QuickSgemm(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5);
+    return 0;
+}
+if (args.Length > 1 && args[0] == "--sgemm-shapes")
+{
+    Axon.Bench.QuickGemmShapes.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5, args.Length > 4 ? args[4] : "");
     return 0;
 }
 if (args.Length > 0 && args[0] == "--conv")

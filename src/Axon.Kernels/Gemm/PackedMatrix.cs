@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 namespace Axon.Kernels.Gemm;
 
 /// <summary>
-/// The B operand of a GEMM packed for the micro-kernel: for each K block of <see cref="Sgemm.KC"/> rows, each 16-column
+/// The B operand of a GEMM packed for the micro-kernel: for each K block of <see cref="Sgemm.BlockK(int)"/> rows, each 16-column
 /// panel stored as [k][16] contiguous floats, zero-padded to a multiple of 16 columns. Weights are packed once when a
 /// model is compiled and reused for every inference.
 /// </summary>
@@ -14,11 +14,15 @@ public sealed unsafe class PackedMatrix : IDisposable
     {
         K = k;
         N = n;
+        KBlock = Sgemm.BlockK(k);
         _buffer = buffer;
     }
 
     public int K { get; }
     public int N { get; }
+
+    /// <summary>The K block this matrix was packed with (<see cref="Sgemm.BlockK(int)"/> at packing time).</summary>
+    internal int KBlock { get; }
 
     /// <summary>Packed size in bytes.</summary>
     public long Bytes => (long)K * Panels * Sgemm.NR * sizeof(float);
@@ -33,7 +37,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         int panels = (n + Sgemm.NR - 1) / Sgemm.NR;
         var buf = BufferPool.Shared.Rent(Math.Max(1L, (long)k * panels * Sgemm.NR * sizeof(float)));
         var pm = new PackedMatrix(k, n, buf);
-        PackInto(b, ldb, transB, k, n, pm.Pointer);
+        PackInto(b, ldb, transB, k, n, pm.KBlock, pm.Pointer);
         return pm;
     }
 
@@ -41,12 +45,15 @@ public sealed unsafe class PackedMatrix : IDisposable
     internal static long PackedFloats(int k, int n) => (long)k * ((n + Sgemm.NR - 1) / Sgemm.NR) * Sgemm.NR;
 
     /// <summary>Packs op(B) into caller-owned memory of <see cref="PackedFloats"/> floats (per-call operands: attention's K and V).</summary>
-    internal static void PackInto(float* b, int ldb, bool transB, int k, int n, float* dst)
+    internal static void PackInto(float* b, int ldb, bool transB, int k, int n, float* dst) =>
+        PackInto(b, ldb, transB, k, n, Sgemm.BlockK(k), dst);
+
+    private static void PackInto(float* b, int ldb, bool transB, int k, int n, int kcBlock, float* dst)
     {
         int panels = (n + Sgemm.NR - 1) / Sgemm.NR;
-        for (int k0 = 0; k0 < k; k0 += Sgemm.KC)
+        for (int k0 = 0; k0 < k; k0 += kcBlock)
         {
-            int kc = Math.Min(Sgemm.KC, k - k0);
+            int kc = Math.Min(kcBlock, k - k0);
             for (int p = 0; p < panels; p++)
             {
                 int j0 = p * Sgemm.NR;

@@ -6,7 +6,7 @@ namespace Axon.Kernels.Gemm;
 
 /// <summary>
 /// Single-precision GEMM, <c>C = alpha·op(A)·op(B) + beta·C</c> followed by a fused epilogue, after the Goto/BLIS
-/// scheme: B is packed into KC×16 column panels (once, ahead of time, for weights), A into KC×6 row panels per block,
+/// scheme: B is packed into kc×16 column panels (once, ahead of time, for weights), A into kc×6 row panels per block,
 /// and a 6×16 register-blocked micro-kernel accumulates in twelve vector registers. Work is split into output tiles
 /// (M blocks sized from L2, N blocks only when M gives too few tasks) handed to the worker pool; each tile runs the
 /// whole K loop in a fixed order, so results do not depend on the thread count.
@@ -16,11 +16,32 @@ public static unsafe partial class Sgemm
     internal const int MR = MicroKernel.MR;
     internal const int NR = MicroKernel.NR;
 
-    /// <summary>K block: a 16-wide B micro-panel of KC rows (16 KiB) stays in half of L1 while the A block streams from L2.</summary>
-    internal static int KC { get; } = 256;
+    /// <summary>
+    /// Largest K block. A 16-wide B micro-panel of 384 rows (24 KiB) stays in L1 beside the 9 KiB A micro-panel; measured
+    /// side by side against 256 it wins on every shape tried (fewer passes over C, longer FMA runs per call). Settable
+    /// only for the tuning harness (bench/Axon.Bench --sgemm-shapes); a packed B records the block it was packed with.
+    /// </summary>
+    internal static int KC { get; set; } = 384;
 
-    /// <summary>Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2.</summary>
-    internal static int MCMax { get; } = Math.Clamp(CpuFeatures.L2Bytes / 2 / (256 * sizeof(float)) / MR * MR, 48, 240);
+    /// <summary>Whether the last row tile of a panel prefetches the next B panel (tuning harness knob).</summary>
+    internal static bool PrefetchB { get; set; } = true;
+
+    /// <summary>
+    /// The K block used for a K-deep product (packed B's layout and the driver agree on it): K split into equal blocks
+    /// of at most about <see cref="KC"/> rows, a multiple of 8 (1024 → 3×344 rather than 384 + 384 + 256, so no short
+    /// block pays a full pass over C for a few FMAs).
+    /// </summary>
+    internal static int BlockK(int k)
+    {
+        int blocks = Math.Max(1, (k + KC - 1) / KC);
+        return Math.Max(1, ((k + blocks - 1) / blocks + 7) / 8 * 8);
+    }
+
+    /// <summary>
+    /// Largest M block, a multiple of <see cref="MR"/> sized so an MC×KC packed A block fills about half of L2 (168 rows
+    /// with 512 KiB; 240 measured slower at 1024² and 2048²). Settable only for the tuning harness.
+    /// </summary>
+    internal static int MCMax { get; set; } = Math.Clamp(CpuFeatures.L2Bytes / 2 / (384 * sizeof(float)) / MR * MR, 48, 240);
 
     /// <summary>Largest N block: a KC×NC slice of packed B (4 MiB at most) stays in the shared L3.</summary>
     internal static int NCMax { get; } = Math.Clamp(CpuFeatures.L3Bytes / 4 / (256 * sizeof(float)) / NR * NR, 256, 4096);
@@ -57,17 +78,21 @@ public static unsafe partial class Sgemm
             ScaleOnly(m, n, beta, c, ldc, epilogue);
             return;
         }
-        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, b.Pointer, b.KBlock, beta, c, ldc, epilogue, pool ?? WorkerPool.Default);
     }
 
     /// <summary>GEMM against a B packed into raw memory with <see cref="PackedMatrix.PackInto"/> (K ≥ 1).</summary>
     internal static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked,
+        float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool) =>
+        MultiplyPacked(m, n, k, alpha, a, lda, transA, bPacked, BlockK(k), beta, c, ldc, epilogue, pool);
+
+    private static void MultiplyPacked(int m, int n, int k, float alpha, float* a, int lda, bool transA, float* bPacked, int kBlock,
         float beta, float* c, int ldc, in GemmEpilogue epilogue, WorkerPool pool)
     {
         var (mBlocks, mcBlock, nBlocks, ncBlock) = Partition(m, n, pool.Threads);
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
+            M = m, N = n, K = k, KCBlock = kBlock, Alpha = alpha, A = a, Lda = lda, TransA = transA, B = bPacked, Beta = beta, C = c, Ldc = ldc,
             Epilogue = epilogue, MBlocks = mBlocks, MCBlock = mcBlock, NCBlock = ncBlock,
         };
         pool.For(mBlocks * nBlocks, body);
@@ -85,7 +110,7 @@ public static unsafe partial class Sgemm
         }
         var body = new TileBody
         {
-            M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
+            M = m, N = n, K = k, KCBlock = BlockK(k), Alpha = alpha, A = a, Lda = lda, B = bPacked, C = c, Ldc = ldc, MBlocks = 1,
             MCBlock = (m + MR - 1) / MR * MR, NCBlock = (n + NR - 1) / NR * NR,
         };
         body.Invoke(0);
@@ -93,18 +118,22 @@ public static unsafe partial class Sgemm
 
     /// <summary>
     /// Splits C into equal tasks: M blocks of at most <see cref="MCMax"/> rows (a multiple of the thread count when M is
-    /// large, so no core idles at the end), and N blocks of whole panels only when M alone gives too few tasks.
+    /// large, so no core idles at the end), and N blocks of whole panels when M alone gives too few tasks (always, when M
+    /// fits one block). Every element's K loop is the same whatever the split, so results do not depend on it.
     /// </summary>
     internal static (int MBlocks, int MCBlock, int NBlocks, int NCBlock) Partition(int m, int n, int threads)
     {
         int mBlocks = (m + MCMax - 1) / MCMax;
-        if (threads > 1 && mBlocks % threads != 0 && m >= threads * 4 * MR)
+        int panels = (n + NR - 1) / NR;
+        // A short M (one block: the tokens of a transformer projection) is split along N when there are panels enough,
+        // so each thread streams only its own share of the packed weights and still reuses every panel over all of M.
+        bool splitN = mBlocks == 1 && panels >= threads;
+        if (threads > 1 && mBlocks % threads != 0 && m >= threads * 4 * MR && !splitN)
         {
             mBlocks = (mBlocks + threads - 1) / threads * threads;
         }
         int mcBlock = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR;
         mBlocks = (m + mcBlock - 1) / mcBlock;
-        int panels = (n + NR - 1) / NR;
         int nBlocks = (n + NCMax - 1) / NCMax;
         if (mBlocks * nBlocks < threads)
         {
@@ -129,7 +158,7 @@ public static unsafe partial class Sgemm
 
     private struct TileBody : IParallelBody
     {
-        public int M, N, K, Lda, Ldc, MBlocks, MCBlock, NCBlock;
+        public int M, N, K, KCBlock, Lda, Ldc, MBlocks, MCBlock, NCBlock;
         public float Alpha, Beta;
         public float* A, B, C;
         public bool TransA;
@@ -147,7 +176,8 @@ public static unsafe partial class Sgemm
             {
                 return;
             }
-            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(KC, K));
+            int kcBlock = KCBlock;
+            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(kcBlock, K));
             int kPanels = (N + NR - 1) / NR;
             if (Beta != 0 && Beta != 1)
             {
@@ -159,9 +189,9 @@ public static unsafe partial class Sgemm
                 }
             }
             bool epilogue = !Epilogue.IsIdentity;
-            for (int k0 = 0; k0 < K; k0 += KC)
+            for (int k0 = 0; k0 < K; k0 += kcBlock)
             {
-                int kc = Math.Min(KC, K - k0);
+                int kc = Math.Min(kcBlock, K - k0);
                 PackA(A, Lda, TransA, i0, mc, k0, kc, Alpha, apack);
                 bool last = k0 + kc >= K;
                 bool accumulate = k0 > 0 || Beta != 0;
@@ -173,10 +203,12 @@ public static unsafe partial class Sgemm
                     float* bp = bBlock + (long)((j0 + jr) / NR) * kc * NR;
                     float* cp = C + (long)i0 * Ldc + j0 + jr;
                     float* ap = apack;
+                    // The last row tile of this panel prefetches the next panel, which the first row tile then finds in L1.
+                    float* bNext = jr + NR < nc && PrefetchB ? bp + (long)kc * NR : bp;
                     for (int ir = 0; ir < mc; ir += MR, ap += MR * kc, cp += MR * Ldc)
                     {
                         int mr = Math.Min(MR, mc - ir);
-                        MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate);
+                        MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate, ir + MR >= mc ? bNext : bp);
                         if (last && epilogue)
                         {
                             for (int r = 0; r < mr; r++)

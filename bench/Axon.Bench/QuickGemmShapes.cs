@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Axon.Kernels.Cpu;
+using Axon.Kernels.Gemm;
+using Axon.Kernels.Threading;
+
+namespace Axon.Bench;
+
+/// <summary>
+/// <c>--sgemm-shapes MxNxK,... [threads] [rounds] [variants]</c>: SGEMM against pre-packed B (how compiled MatMuls call
+/// it) for a list of shapes, best-round median GFLOP/s. One thread is timed by the thread's CPU time (steady on a loaded
+/// machine), more by wall time. <c>variants</c> (<c>kc=256,mc=240,pf=1;kc=192</c>) sets blocking knobs and alternates
+/// them round by round in this one process, so a tuning comparison is side by side.
+/// </summary>
+internal static unsafe class QuickGemmShapes
+{
+    public static void Run(string shapes, int threads, int rounds, string variants)
+    {
+        double peak = FmaPeak.MeasureGflops();
+        using var pool = new WorkerPool(threads);
+        var vs = variants.Split(';');
+        var defaults = (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB);
+        Console.WriteLine($"sgemm, pre-packed B, {threads} thread(s), tier {Sgemm.Tier}, FMA peak {peak:F1} GFLOP/s/core");
+        foreach (var s in shapes.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var d = s.Split('x').Select(int.Parse).ToArray();
+            int m = d[0], n = d[1], k = d[2];
+            var a = Data.Random(m * k, 1);
+            var bSrc = Data.Random(k * n, 2);
+            var c = new float[(long)m * n];
+            var packed = new PackedMatrix[vs.Length];
+            for (int v = 0; v < vs.Length; v++)
+            {
+                Apply(vs[v], defaults);
+                packed[v] = PackedMatrix.PackB(bSrc, k, n);
+            }
+            double g = 2.0 * m * n * k / 1e9;
+            int iters = Math.Max(3, (int)(1.2e9 / (2.0 * m * n * k)));
+            var best = Enumerable.Repeat(double.MaxValue, vs.Length).ToArray();
+            fixed (float* pa = a, pc = c)
+            {
+                for (int r = 0; r < rounds; r++)
+                {
+                    for (int v = 0; v < vs.Length; v++)
+                    {
+                        Apply(vs[v], defaults);
+                        Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, default, pool);
+                        var t = new double[iters];
+                        for (int i = 0; i < iters; i++)
+                        {
+                            double t0 = Now(threads);
+                            Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, default, pool);
+                            t[i] = Now(threads) - t0;
+                        }
+                        Array.Sort(t);
+                        best[v] = Math.Min(best[v], t[iters / 2]);
+                    }
+                }
+            }
+            for (int v = 0; v < vs.Length; v++)
+            {
+                double gf = g / best[v] * 1e3;
+                Console.WriteLine($"  {m,5}x{n,5}x{k,5} {vs[v],-20} {gf,6:F1} GFLOP/s  {gf / peak / threads,4:P0} of peak  ({best[v]:F3} ms)");
+                packed[v].Dispose();
+            }
+        }
+        (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = defaults;
+    }
+
+    private static void Apply(string variant, (int Kc, int Mc, bool Pf) d)
+    {
+        (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = d;
+        MicroKernel.PrefetchC = true;
+        MicroKernel.Unroll4 = true;
+        foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var p = kv.Split('=');
+            int v = int.Parse(p[1]);
+            switch (p[0])
+            {
+                case "kc": Sgemm.KC = v; break;
+                case "mc": Sgemm.MCMax = v; break;
+                case "pf": Sgemm.PrefetchB = v != 0; break;
+                case "cpf": MicroKernel.PrefetchC = v != 0; break;
+                case "u4": MicroKernel.Unroll4 = v != 0; break;
+                default: throw new ArgumentException($"unknown knob {p[0]} (kc, mc, pf)");
+            }
+        }
+    }
+
+    private static double Now(int threads) => threads == 1 ? ThreadClock.NowMs() : Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
+}
