@@ -104,7 +104,7 @@ public static unsafe class FusedAttention
             // K and V are packed once per (batch, head) into this thread's scratch and reused by every query tile.
             float* kT = ThreadScratch.Floats(ThreadScratch.AttentionKeys, PackedMatrix.PackedFloats(S.HeadDim, t));
             float* vp = ThreadScratch.Floats(ThreadScratch.AttentionValues, PackedMatrix.PackedFloats(t, S.ValueDim));
-            PackedMatrix.PackInto(K.At(b, kvh), checked((int)K.RowStride), true, S.HeadDim, t, kT);
+            KeyPacking.PackTransposed(K.At(b, kvh), checked((int)K.RowStride), S.HeadDim, t, kT);
             PackedMatrix.PackInto(V.At(b, kvh), checked((int)V.RowStride), false, t, S.ValueDim, vp);
             float* scores = ThreadScratch.Floats(ThreadScratch.AttentionScores, (long)QueryTile * t);
             int ldq = checked((int)Q.RowStride), ldo = checked((int)O.RowStride);

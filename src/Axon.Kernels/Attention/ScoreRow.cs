@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Axon.Kernels.Elementwise;
 
 namespace Axon.Kernels.Attention;
 
@@ -53,7 +54,7 @@ internal static unsafe class ScoreRow
             var acc = Vector256<float>.Zero;
             for (; i <= visible - 8; i += 8)
             {
-                var e = Vector256.Exp(Vector256.Load(row + i) - vm);
+                var e = FastExp.Exp(Vector256.Load(row + i) - vm);
                 e.Store(row + i);
                 acc += e;
             }
