@@ -289,4 +289,23 @@ public sealed class FusedKernelTests
         Assert.Equal(2, kernels["axon:FusedGemm"].Count);
         Assert.DoesNotContain("reference", kernels["Gemm"]);
     }
+
+    [Theory]
+    [InlineData(DType.Int64)]
+    [InlineData(DType.Int32)]
+    [InlineData(DType.Bool)]
+    public void IntegerCastToFloatRunsOnAKernel(DType from)
+    {
+        // An attention mask's Cast (int64 ones and zeros), and large values that round once on the way to float.
+        long[] values = from == DType.Bool ? [1, 0, 1, 1, 0, 0] : [1, 0, -7, 16777217, -123456789, 3];
+        var x = Tensor.FromInt64s(from, values, [2, 3]);
+        var g = new Axon.Graph.Graph();
+        g.Inputs.Add(new ValueInfo("x", TypeInfo.Tensor(from, [2, 3])));
+        var n = new Node("Cast", ["x"], ["y"], "cast");
+        n.SetAttr(Attr.Of("to", (long)DType.Float32));
+        g.Nodes.Add(n);
+        g.Outputs.Add(F32("y", 2, 3));
+        var kernels = AssertMatchesReference(ModelOf(g), new Dictionary<string, Tensor> { ["x"] = x });
+        Assert.StartsWith("cast.", Assert.Single(kernels["Cast"]));
+    }
 }
