@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm 1024 [threads] [rounds]
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm-shapes 128x384x384,1024x1024x1024 [threads] [rounds] ["kc=256,pf=1;kc=192"]
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
+//   dotnet run -c Release --project bench/Axon.Bench -- --attention [threads] [batch] [seq] [rounds]   (MiniLM's attention core)
 if (args.Length > 0 && args[0] == "--peak")
 {
     Console.WriteLine($"FMA peak, one core: {FmaPeak.MeasureGflops():F1} GFLOP/s");
@@ -29,6 +30,12 @@ if (args.Length > 1 && args[0] == "--sgemm-shapes")
 if (args.Length > 0 && args[0] == "--conv")
 {
     Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "--attention")
+{
+    int At(int i, int d) => args.Length > i ? int.Parse(args[i]) : d;
+    Axon.Bench.QuickAttention.Run(At(1, 1), At(2, 1), At(3, 128), At(4, 5));
     return 0;
 }
 if (args.Length > 0 && args[0] == "--micro")

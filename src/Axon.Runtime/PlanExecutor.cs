@@ -16,6 +16,9 @@ public sealed class PlanExecutor : IDisposable
     private readonly Tensor?[] _values;
     private readonly Tensor?[] _fixed;
     private readonly ReferenceExecutor _reference;
+    // Per-step argument arrays, reused by every run (the executor runs one inference at a time).
+    private readonly Tensor?[][] _stepInputs;
+    private readonly Tensor[][] _stepOutputs;
 
     public PlanExecutor(ExecutionPlan plan)
     {
@@ -40,6 +43,8 @@ public sealed class PlanExecutor : IDisposable
             model.OpsetImports[kv.Key] = kv.Value;
         }
         _reference = new ReferenceExecutor(model);
+        _stepInputs = plan.Steps.Select(st => new Tensor?[st.Inputs.Length]).ToArray();
+        _stepOutputs = plan.Steps.Select(st => new Tensor[st.Outputs.Length]).ToArray();
     }
 
     public ExecutionPlan Plan => _plan;
@@ -60,16 +65,18 @@ public sealed class PlanExecutor : IDisposable
         {
             values[_plan.InputSlots[k]] = inputs[k];
         }
-        foreach (var step in _plan.Steps)
+        var steps = _plan.Steps;
+        for (int i = 0; i < steps.Count; i++)
         {
+            var step = steps[i];
             long started = onStep is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
-            RunStep(step, values, slots, pool);
+            RunStep(i, step, values, slots, pool);
             onStep?.Invoke(step, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         return CollectOutputs(values, slots);
     }
 
-    private void RunStep(PlanStep step, IValue?[] values, IReadOnlyList<Slot> slots, WorkerPool pool)
+    private void RunStep(int index, PlanStep step, IValue?[] values, IReadOnlyList<Slot> slots, WorkerPool pool)
     {
         if (step.Kernel is null && step.Reference is null)
         {
@@ -79,12 +86,12 @@ public sealed class PlanExecutor : IDisposable
         }
         if (step.Kernel is not null)
         {
-            var ins = new Tensor?[step.Inputs.Length];
+            var ins = _stepInputs[index];
             for (int k = 0; k < ins.Length; k++)
             {
                 ins[k] = step.Inputs[k] >= 0 ? values[step.Inputs[k]] as Tensor : null;
             }
-            var outs = new Tensor[step.Outputs.Length];
+            var outs = _stepOutputs[index];
             for (int k = 0; k < outs.Length; k++)
             {
                 int o = step.Outputs[k];

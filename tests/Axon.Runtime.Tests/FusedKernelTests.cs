@@ -193,19 +193,25 @@ public sealed class FusedKernelTests
     }
 
     [Theory]
-    [InlineData(true, true, false)]
-    [InlineData(false, true, false)]
-    [InlineData(true, false, true)]
-    [InlineData(false, false, false)]
-    public void AttentionWithProjectionsAndMask(bool mask, bool biases, bool sharedMask)
+    [InlineData("keys", true, false)]
+    [InlineData("keys", true, true)]
+    [InlineData("none", true, false)]
+    [InlineData("shared", false, false)]
+    [InlineData("shared", true, true)]
+    [InlineData("none", false, true)]
+    [InlineData("rows", true, true)]
+    [InlineData("heads", false, false)]
+    public void AttentionWithProjectionsAndMask(string maskForm, bool biases, bool self)
     {
-        const int B = 2, S = 5, T = 6, E = 8, H = 2;
+        // self: Q, K and V project one input through constant weights, so the kernel packs them as one GEMM (".qkv").
+        const int B = 2, S = 5, E = 8, H = 2;
+        int t = self ? S : 6;
         var inputs = new List<string>();
-        var values = new List<(string, Tensor, bool)> { ("xq", Random(30, B, S, E), true), ("xkv", Random(31, B, T, E), true) };
+        var values = new List<(string, Tensor, bool)> { ("xq", Random(30, B, S, E), true), ("xkv", Random(31, B, t, E), true) };
         int seed = 32;
         foreach (var p in new[] { "q", "k", "v" })
         {
-            inputs.Add(p == "q" ? "xq" : "xkv");
+            inputs.Add(p == "q" || self ? "xq" : "xkv");
             inputs.Add("w" + p);
             values.Add(("w" + p, Random(seed++, E, E), false));
             inputs.Add(biases ? "b" + p : "");
@@ -214,18 +220,28 @@ public sealed class FusedKernelTests
                 values.Add(("b" + p, Random(seed++, E), false));
             }
         }
-        if (mask)
+        if (maskForm != "none")
         {
             inputs.Add("mask");
-            var mt = sharedMask ? Random(40, S, T) : Random(40, B, 1, 1, T);
+            // keys: a [B, 1, 1, T] padding mask read in place; rows: [B, 1, S, 1] (the key axis broadcasts: expanded).
+            var mt = maskForm switch
+            {
+                "shared" => Random(40, S, t),
+                "keys" => Random(40, B, 1, 1, t),
+                "rows" => Random(40, B, 1, S, 1),
+                _ => Random(40, B, H, S, t),
+            };
             var md = mt.Span<float>();
-            md[1] = -10000f; // a masked-out key
+            // A masked-out key; a mask constant along the keys only shifts the row (where -10000 would just cancel digits).
+            md[1] = maskForm == "rows" ? -3f : -10000f;
             values.Add(("mask", mt, true));
         }
         var node = Fused("Attention", inputs.ToArray(), "y", Attr.Of("num_heads", (long)H), Attr.Of("scale", 0.4f),
-            Attr.Of("mask_kind", mask ? "additive" : "none"));
+            Attr.Of("mask_kind", maskForm != "none" ? "additive" : "none"));
         var (m, feeds) = Single(node, [B, S, E], values.ToArray());
-        Assert.StartsWith("attention.fused.", FastKernel(AssertMatchesReference(m, feeds), "axon:Attention"));
+        string kernel = FastKernel(AssertMatchesReference(m, feeds), "axon:Attention");
+        Assert.StartsWith("attention.fused.", kernel);
+        Assert.Equal(self, kernel.Contains(".qkv"));
     }
 
     [Theory]
@@ -272,5 +288,24 @@ public sealed class FusedKernelTests
         Assert.All(kernels["axon:FusedGemm"], k => Assert.EndsWith(".relu", k));
         Assert.Equal(2, kernels["axon:FusedGemm"].Count);
         Assert.DoesNotContain("reference", kernels["Gemm"]);
+    }
+
+    [Theory]
+    [InlineData(DType.Int64)]
+    [InlineData(DType.Int32)]
+    [InlineData(DType.Bool)]
+    public void IntegerCastToFloatRunsOnAKernel(DType from)
+    {
+        // An attention mask's Cast (int64 ones and zeros), and large values that round once on the way to float.
+        long[] values = from == DType.Bool ? [1, 0, 1, 1, 0, 0] : [1, 0, -7, 16777217, -123456789, 3];
+        var x = Tensor.FromInt64s(from, values, [2, 3]);
+        var g = new Axon.Graph.Graph();
+        g.Inputs.Add(new ValueInfo("x", TypeInfo.Tensor(from, [2, 3])));
+        var n = new Node("Cast", ["x"], ["y"], "cast");
+        n.SetAttr(Attr.Of("to", (long)DType.Float32));
+        g.Nodes.Add(n);
+        g.Outputs.Add(F32("y", 2, 3));
+        var kernels = AssertMatchesReference(ModelOf(g), new Dictionary<string, Tensor> { ["x"] = x });
+        Assert.StartsWith("cast.", Assert.Single(kernels["Cast"]));
     }
 }

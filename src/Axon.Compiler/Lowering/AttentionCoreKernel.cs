@@ -5,9 +5,9 @@ using Axon.Kernels.Threading;
 namespace Axon.Compiler.Lowering;
 
 /// <summary>
-/// axon:AttentionCore(qkv, mask?) on the tiled <see cref="FusedAttention"/>: Q, K and V are gathered head-major
-/// ([B, H, S, D]) straight from the fused projection's [B, S, 3·H·D] output, and the heads merged back to [B, S, H·D].
-/// The additive mask is used in place when it is one [S, S] for all heads, else broadcast to [B, H, S, S].
+/// axon:AttentionCore(qkv, mask?) on the tiled <see cref="FusedAttention"/>: Q, K and V are read
+/// in place from the fused projection's [B, S, 3·H·D] output through strides, and the heads written merged into [B, S, H·D].
+/// The additive mask is read in place through broadcast strides (expanded only when its key axis itself broadcasts).
 /// </summary>
 [KernelFor("AttentionCore", Domain = "axon")]
 internal sealed class AttentionCoreKernelProvider : IKernelProvider
@@ -50,64 +50,36 @@ internal sealed class AttentionCoreKernelProvider : IKernelProvider
         public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
         {
             int hd = s.Heads * s.HeadDim;
-            long len = (long)s.Batch * s.SeqQ * hd;
-            bool shared = maskShape is not null && maskShape[..^2].All(v => v == 1) && maskShape.Length >= 2 && maskShape[^2] == s.SeqQ && maskShape[^1] == s.SeqK;
-            long maskLen = maskShape is null || shared ? 0 : (long)s.Batch * s.Heads * s.SeqQ * s.SeqK;
-            var rent = ArrayPool<float>.Shared.Rent(checked((int)Math.Max(1, 4 * len + maskLen)));
-            try
+            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pm = maskShape is null ? default : inputs[1]!.Span<float>())
             {
-                fixed (float* scratch = rent, px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pm = maskShape is null ? default : inputs[1]!.Span<float>())
+                // Q, K and V are read in place from the [B, S, 3·H·D] projection and the heads written merged into [B, S, H·D].
+                var q = AttentionOperand.TokenMajor(px, s.SeqQ, s.HeadDim, 3 * hd);
+                var k = AttentionOperand.TokenMajor(px + hd, s.SeqK, s.HeadDim, 3 * hd);
+                var v = AttentionOperand.TokenMajor(px + 2 * hd, s.SeqK, s.ValueDim, 3 * hd);
+                var o = AttentionOperand.TokenMajor(py, s.SeqQ, s.ValueDim, hd);
+                if (maskShape is null)
                 {
-                    float* q = scratch, k = q + len, v = k + len, o = v + len, m = o + len;
-                    Gather(px, q, 0, hd);
-                    Gather(px, k, hd, hd);
-                    Gather(px, v, 2 * hd, hd);
-                    float* mask = null;
-                    if (maskShape is not null)
+                    FusedAttention.Run(s, q, k, v, o, scale, causal: false, AttentionOperand.None, pool);
+                    return;
+                }
+                if (AttentionMask.InPlace(pm, maskShape, s.SeqK) is { } inPlace)
+                {
+                    FusedAttention.Run(s, q, k, v, o, scale, causal: false, inPlace, pool);
+                    return;
+                }
+                long maskLen = (long)s.Batch * s.Heads * s.SeqQ * s.SeqK;
+                var rent = ArrayPool<float>.Shared.Rent(checked((int)Math.Max(1, maskLen)));
+                try
+                {
+                    fixed (float* m = rent)
                     {
-                        if (shared)
-                        {
-                            mask = pm;
-                        }
-                        else
-                        {
-                            AttentionMask.Broadcast(pm, maskShape, m, [s.Batch, s.Heads, s.SeqQ, s.SeqK]);
-                            mask = m;
-                        }
-                    }
-                    FusedAttention.Run(s, q, k, v, o, scale, causal: false, mask, maskPerHead: mask is not null && !shared, pool);
-                    for (int bi = 0; bi < s.Batch; bi++)
-                    {
-                        for (int h = 0; h < s.Heads; h++)
-                        {
-                            for (int t = 0; t < s.SeqQ; t++)
-                            {
-                                new ReadOnlySpan<float>(o + ((long)(bi * s.Heads + h) * s.SeqQ + t) * s.HeadDim, s.HeadDim)
-                                    .CopyTo(new Span<float>(py + (long)(bi * s.SeqQ + t) * hd + h * s.HeadDim, s.HeadDim));
-                            }
-                        }
+                        AttentionMask.Broadcast(pm, maskShape, m, [s.Batch, s.Heads, s.SeqQ, s.SeqK]);
+                        FusedAttention.Run(s, q, k, v, o, scale, causal: false, AttentionOperand.HeadMajor(m, s.Heads, s.SeqQ, s.SeqK), pool);
                     }
                 }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(rent);
-            }
-        }
-
-        /// <summary>Columns [offset, offset + H·D) of [B, S, 3·H·D] → [B, H, S, D].</summary>
-        private void Gather(float* x, float* dst, int offset, int hd)
-        {
-            for (int bi = 0; bi < s.Batch; bi++)
-            {
-                for (int t = 0; t < s.SeqQ; t++)
+                finally
                 {
-                    float* row = x + (long)(bi * s.SeqQ + t) * 3 * hd + offset;
-                    for (int h = 0; h < s.Heads; h++)
-                    {
-                        new ReadOnlySpan<float>(row + h * s.HeadDim, s.HeadDim)
-                            .CopyTo(new Span<float>(dst + ((long)(bi * s.Heads + h) * s.SeqQ + t) * s.HeadDim, s.HeadDim));
-                    }
+                    ArrayPool<float>.Shared.Return(rent);
                 }
             }
         }

@@ -65,13 +65,44 @@ internal sealed class LayerNormKernelProvider : IKernelProvider
         return new Kernel(rows, cols, r.Node.GetFloat("epsilon", 1e-5f));
     }
 
-    private sealed class Kernel(int rows, int cols, float eps) : INodeKernel
+    private sealed unsafe class Kernel(int rows, int cols, float eps) : INodeKernel
     {
+        /// <summary>Below this many elements a pool hand-off costs more than the rows (a row is ~1 ns per element).</summary>
+        private const long ParallelElements = 16_384;
+
         public string Name => "layernorm.rows";
 
-        public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool) =>
-            LayerNorm.Rows(inputs[0]!.Span<float>(), outputs[0].Span<float>(), rows, cols, inputs[1]!.Span<float>(),
-                inputs.Length > 2 && inputs[2] is { } b ? b.Span<float>() : default, eps);
+        public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
+        {
+            var bias = inputs.Length > 2 && inputs[2] is { } b ? b.Span<float>() : default;
+            int chunks = pool.Threads == 1 || (long)rows * cols < ParallelElements ? 1 : Math.Min(rows, pool.Threads);
+            if (chunks == 1)
+            {
+                LayerNorm.Rows(inputs[0]!.Span<float>(), outputs[0].Span<float>(), rows, cols, inputs[1]!.Span<float>(), bias, eps);
+                return;
+            }
+            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pg = inputs[1]!.Span<float>(), pb = bias)
+            {
+                // Equal row ranges, one per thread: every row costs the same, so a static split keeps both cores even.
+                pool.For(chunks, new RowsBody { X = px, Y = py, Gamma = pg, Beta = pb, Rows = rows, Cols = cols, Chunks = chunks, Eps = eps, HasBeta = !bias.IsEmpty });
+            }
+        }
+
+        private struct RowsBody : IParallelBody
+        {
+            public float* X, Y, Gamma, Beta;
+            public int Rows, Cols, Chunks;
+            public float Eps;
+            public bool HasBeta;
+
+            public readonly void Invoke(int c)
+            {
+                int r0 = (int)((long)Rows * c / Chunks), r1 = (int)((long)Rows * (c + 1) / Chunks);
+                long off = (long)r0 * Cols, len = (long)(r1 - r0) * Cols;
+                LayerNorm.Rows(new ReadOnlySpan<float>(X + off, (int)len), new Span<float>(Y + off, (int)len), r1 - r0, Cols,
+                    new ReadOnlySpan<float>(Gamma, Cols), HasBeta ? new ReadOnlySpan<float>(Beta, Cols) : default, Eps);
+            }
+        }
     }
 }
 

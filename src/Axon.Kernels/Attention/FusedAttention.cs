@@ -16,76 +16,110 @@ public readonly record struct AttentionShape(int Batch, int Heads, int KvHeads, 
 }
 
 /// <summary>
+/// Where an attention operand lives in memory: element (b, h, row, col) is at
+/// <c>Pointer + b·BatchStride + h·HeadStride + row·RowStride + col</c>. Strides let the kernel read Q, K and V straight
+/// out of a fused projection's [B, S, 3·H·D] output and write the heads merged ([B, S, H·D]) with no split or merge copy,
+/// and let a mask broadcast (stride 0) over heads or query rows without being expanded.
+/// </summary>
+public readonly unsafe struct AttentionOperand(float* pointer, long batchStride, long headStride, long rowStride)
+{
+    public float* Pointer { get; } = pointer;
+    public long BatchStride { get; } = batchStride;
+    public long HeadStride { get; } = headStride;
+    public long RowStride { get; } = rowStride;
+
+    /// <summary>No operand (an absent mask).</summary>
+    public static AttentionOperand None => default;
+
+    public bool IsNone => Pointer is null;
+
+    /// <summary>Contiguous [batch, heads, rows, cols].</summary>
+    public static AttentionOperand HeadMajor(float* p, int heads, int rows, int cols) =>
+        new(p, (long)heads * rows * cols, (long)rows * cols, cols);
+
+    /// <summary>Heads interleaved per row: [batch, rows, ld] with head h at columns [h·cols, (h+1)·cols).</summary>
+    public static AttentionOperand TokenMajor(float* p, int rows, int cols, int ld) => new(p, (long)rows * ld, cols, ld);
+
+    internal float* At(int b, int h) => Pointer + b * BatchStride + h * HeadStride;
+}
+
+/// <summary>
 /// Fused attention: softmax(scale·Q·Kᵀ + mask)·V per (batch, head), processed in tiles of query rows so at most a
-/// tile × SeqK block of scores exists at once. Grouped-query attention maps each query head to its KV head.
-/// Layout is [batch, heads, seq, dim], contiguous. The additive mask, if given, is [SeqQ, SeqK] shared by all heads
-/// or [batch·heads, SeqQ, SeqK] when <paramref name="maskPerHead"/>.
+/// tile × SeqK block of scores exists at once. Grouped-query attention maps each query head to its KV head. The
+/// additive mask is read through strides, so a key-padding mask [B, 1, 1, Sk] is used in place (row stride 0).
 /// </summary>
 public static unsafe class FusedAttention
 {
     private const int QueryTile = 64;
 
+    /// <summary>Head-major operands ([batch, heads, seq, dim], contiguous); the mask is [SeqQ, SeqK] shared by all heads or [batch·heads, SeqQ, SeqK] when <paramref name="maskPerHead"/>.</summary>
     public static void Run(AttentionShape s, float* q, float* k, float* v, float* output, float scale, bool causal,
         float* mask = null, bool maskPerHead = false, WorkerPool? pool = null)
     {
+        var m = mask is null ? AttentionOperand.None
+            : maskPerHead ? AttentionOperand.HeadMajor(mask, s.Heads, s.SeqQ, s.SeqK) : new AttentionOperand(mask, 0, 0, s.SeqK);
+        Run(s, AttentionOperand.HeadMajor(q, s.Heads, s.SeqQ, s.HeadDim), AttentionOperand.HeadMajor(k, s.KvHeads, s.SeqK, s.HeadDim),
+            AttentionOperand.HeadMajor(v, s.KvHeads, s.SeqK, s.ValueDim), AttentionOperand.HeadMajor(output, s.Heads, s.SeqQ, s.ValueDim),
+            scale, causal, m, pool);
+    }
+
+    /// <summary>Attention over strided operands; K and V are indexed by KV head, the mask by query head.</summary>
+    public static void Run(AttentionShape s, AttentionOperand q, AttentionOperand k, AttentionOperand v, AttentionOperand output,
+        float scale, bool causal, AttentionOperand mask, WorkerPool? pool = null)
+    {
         s.Validate();
-        var body = new HeadBody { S = s, Q = q, K = k, V = v, O = output, Scale = scale, Causal = causal, Mask = mask, MaskPerHead = maskPerHead };
+        if (s.SeqQ == 0)
+        {
+            return;
+        }
+        var body = new HeadBody { S = s, Q = q, K = k, V = v, O = output, Mask = mask, Scale = scale, Causal = causal };
         (pool ?? WorkerPool.Default).For(s.Batch * s.Heads, body);
     }
 
     private struct HeadBody : IParallelBody
     {
         public AttentionShape S;
-        public float* Q, K, V, O, Mask;
+        public AttentionOperand Q, K, V, O, Mask;
         public float Scale;
-        public bool Causal, MaskPerHead;
+        public bool Causal;
 
         public readonly void Invoke(int bh)
         {
             int b = bh / S.Heads;
             int h = bh % S.Heads;
             int kvh = h / (S.Heads / S.KvHeads);
-            float* q = Q + (long)bh * S.SeqQ * S.HeadDim;
-            float* k = K + ((long)b * S.KvHeads + kvh) * S.SeqK * S.HeadDim;
-            float* v = V + ((long)b * S.KvHeads + kvh) * S.SeqK * S.ValueDim;
-            float* o = O + (long)bh * S.SeqQ * S.ValueDim;
-            float* mask = Mask is null ? null : MaskPerHead ? Mask + (long)bh * S.SeqQ * S.SeqK : Mask;
+            float* q = Q.At(b, h);
+            float* o = O.At(b, h);
+            float* mask = Mask.IsNone ? null : Mask.At(b, h);
             int t = S.SeqK;
+            if (t == 0)
+            {
+                // softmax over no keys: the reference yields an empty sum, so the output is zero.
+                for (int r = 0; r < S.SeqQ; r++)
+                {
+                    new Span<float>(o + r * O.RowStride, S.ValueDim).Clear();
+                }
+                return;
+            }
             // K and V are packed once per (batch, head) into this thread's scratch and reused by every query tile.
             float* kT = ThreadScratch.Floats(ThreadScratch.AttentionKeys, PackedMatrix.PackedFloats(S.HeadDim, t));
             float* vp = ThreadScratch.Floats(ThreadScratch.AttentionValues, PackedMatrix.PackedFloats(t, S.ValueDim));
-            PackedMatrix.PackInto(k, S.HeadDim, true, S.HeadDim, t, kT);
-            PackedMatrix.PackInto(v, S.ValueDim, false, t, S.ValueDim, vp);
+            KeyPacking.PackTransposed(K.At(b, kvh), checked((int)K.RowStride), S.HeadDim, t, kT);
+            PackedMatrix.PackInto(V.At(b, kvh), checked((int)V.RowStride), false, t, S.ValueDim, vp);
             float* scores = ThreadScratch.Floats(ThreadScratch.AttentionScores, (long)QueryTile * t);
+            int ldq = checked((int)Q.RowStride), ldo = checked((int)O.RowStride);
             for (int i0 = 0; i0 < S.SeqQ; i0 += QueryTile)
             {
                 int rows = Math.Min(QueryTile, S.SeqQ - i0);
-                Sgemm.MultiplyPacked(rows, t, S.HeadDim, Scale, q + (long)i0 * S.HeadDim, S.HeadDim, kT, scores, t);
+                Sgemm.MultiplyPacked(rows, t, S.HeadDim, Scale, q + (long)i0 * ldq, ldq, kT, scores, t);
                 for (int r = 0; r < rows; r++)
                 {
-                    float* row = scores + (long)r * t;
                     int qi = i0 + r;
-                    if (mask is not null)
-                    {
-                        float* m = mask + (long)qi * t;
-                        for (int j = 0; j < t; j++)
-                        {
-                            row[j] += m[j];
-                        }
-                    }
-                    if (Causal)
-                    {
-                        // Query i sees keys up to i + (SeqK - SeqQ): the usual alignment when a KV cache precedes the queries.
-                        int limit = qi + (t - S.SeqQ);
-                        for (int j = Math.Max(limit + 1, 0); j < t; j++)
-                        {
-                            row[j] = float.NegativeInfinity;
-                        }
-                    }
-                    var span = new Span<float>(row, t);
-                    Norm.Softmax.Row(span, span);
+                    // Query i sees keys up to i + (SeqK - SeqQ): the usual alignment when a KV cache precedes the queries.
+                    int visible = Causal ? Math.Clamp(qi + (t - S.SeqQ) + 1, 0, t) : t;
+                    ScoreRow.MaskedSoftmax(scores + (long)r * t, mask is null ? null : mask + qi * Mask.RowStride, t, visible);
                 }
-                Sgemm.MultiplyPacked(rows, S.ValueDim, t, 1f, scores, t, vp, o + (long)i0 * S.ValueDim, S.ValueDim);
+                Sgemm.MultiplyPacked(rows, S.ValueDim, t, 1f, scores, t, vp, o + (long)i0 * ldo, ldo);
             }
         }
     }
