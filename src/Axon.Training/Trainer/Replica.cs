@@ -15,6 +15,10 @@ internal sealed class Replica : IDisposable
     private readonly InferenceSession _session;
     private readonly bool _oneHotLabels;
     private readonly int _classes;
+    private readonly Dictionary<string, Tensor> _inputs = new(StringComparer.Ordinal);
+    private readonly HashSet<AlignedBuffer> _returned = new(ReferenceEqualityComparer.Instance);
+    private Tensor? _image;
+    private Tensor? _labels;
 
     public Replica(TrainProgram program, int threads, int classes)
     {
@@ -39,16 +43,31 @@ internal sealed class Replica : IDisposable
     public double Loss { get; private set; }
     public int Correct { get; private set; }
 
+    /// <summary>Seconds spent in the last <see cref="Run"/> (for the phase profile).</summary>
+    public double LastSeconds { get; private set; }
+
     /// <summary>Runs forward and backward on samples [start, start+count) of <paramref name="pixels"/>.</summary>
     public void Run(IReadOnlyDictionary<string, Tensor> parameters, float[] pixels, int[] labels, int start, int count, int[] sampleShape)
     {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int size = sampleShape.Aggregate(1, (a, b) => a * b);
-        var inputs = new Dictionary<string, Tensor>(parameters, StringComparer.Ordinal)
+        // The step's inputs live in tensors kept from step to step (one allocation per shard size, not per step): the
+        // trainer is allocation-free in steady state, so the GC never stops both replicas in the middle of an epoch.
+        if (_image is null || _image.Shape[0] != count)
         {
-            [_program.ImageInput] = Tensor.FromArray(pixels.AsSpan(start * size, count * size), [count, .. sampleShape]),
-            [_program.LabelInput] = LabelTensor(labels.AsSpan(start, count)),
-        };
-        var outputs = _session.Run(inputs);
+            _image = Tensor.CreateUninitialized(DType.Float32, [count, .. sampleShape]);
+            _labels = _oneHotLabels ? Tensor.Create(DType.Float32, count, _classes) : Tensor.Create(DType.Int64, count);
+        }
+        pixels.AsSpan(start * size, count * size).CopyTo(_image.Span<float>());
+        FillLabels(labels.AsSpan(start, count), _labels!);
+        _inputs.Clear();
+        foreach (var kv in parameters)
+        {
+            _inputs[kv.Key] = kv.Value;
+        }
+        _inputs[_program.ImageInput] = _image;
+        _inputs[_program.LabelInput] = _labels!;
+        var outputs = _session.Run(_inputs);
         Correct = 0;
         foreach (var (name, value) in outputs)
         {
@@ -71,6 +90,33 @@ internal sealed class Replica : IDisposable
             }
             t.ReadOnlySpan<float>().CopyTo(Grads[p]);
         }
+        ReturnOutputs(outputs, parameters);
+        LastSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Hands the output tensors' buffers back to the pool once their values are copied out (the session's outputs are
+    /// the caller's own; a buffer that also backs an input is never returned).
+    /// </summary>
+    private void ReturnOutputs(IReadOnlyList<KeyValuePair<string, IValue?>> outputs, IReadOnlyDictionary<string, Tensor> parameters)
+    {
+        _returned.Clear();
+        _returned.Add(_image!.Buffer!);
+        _returned.Add(_labels!.Buffer!);
+        foreach (var p in parameters.Values)
+        {
+            if (p.Buffer is { } b)
+            {
+                _returned.Add(b);
+            }
+        }
+        foreach (var (_, value) in outputs)
+        {
+            if (value is Tensor { Buffer: { } buffer } && _returned.Add(buffer))
+            {
+                buffer.Dispose();
+            }
+        }
     }
 
     internal static int CountCorrect(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
@@ -92,23 +138,23 @@ internal sealed class Replica : IDisposable
         return correct;
     }
 
-    private Tensor LabelTensor(ReadOnlySpan<int> labels)
+    private void FillLabels(ReadOnlySpan<int> labels, Tensor dst)
     {
         if (_oneHotLabels)
         {
-            var oh = new float[labels.Length * _classes];
+            var oh = dst.Span<float>();
+            oh.Clear();
             for (int i = 0; i < labels.Length; i++)
             {
                 oh[i * _classes + labels[i]] = 1f;
             }
-            return Tensor.FromArray(oh, labels.Length, _classes);
+            return;
         }
-        var idx = new long[labels.Length];
+        var idx = dst.Span<long>();
         for (int i = 0; i < labels.Length; i++)
         {
             idx[i] = labels[i];
         }
-        return Tensor.FromArray(idx, labels.Length);
     }
 
     private static Tensor AsTensor(IValue? v, string name) =>

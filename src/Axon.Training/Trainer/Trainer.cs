@@ -36,6 +36,10 @@ public sealed class Trainer : IDisposable
     private readonly SplitMix64 _rng;
     private readonly List<EpochResult> _history = [];
     private readonly int[] _sampleShape;
+    private readonly float[][][] _replicaGrads;
+    private readonly Axon.Kernels.Threading.WorkerPool? _replicaPool;
+    private readonly TrainProfile? _profile;
+    private float[] _pixels = [];
     private long _step;
 
     public Trainer(TrainProgram program, TrainOptions options, LabeledImages train, LabeledImages? test, ICommunicator? comm = null, Action<string>? log = null)
@@ -82,6 +86,9 @@ public sealed class Trainer : IDisposable
         };
         _rng = new SplitMix64(options.Seed * 0xD1B54A32D192ED03UL + 0x5851F42D4C957F2DUL);
         _replicas = Enumerable.Range(0, options.Cores).Select(_ => new Replica(program, 1, train.Classes)).ToArray();
+        _replicaGrads = _replicas.Select(r => r.Grads).ToArray();
+        _replicaPool = options.Cores > 1 ? new Axon.Kernels.Threading.WorkerPool(options.Cores, "axon-replica") : null;
+        _profile = TrainProfile.FromEnvironment(options.Cores);
         if (options.Precision == Precision.Bf16)
         {
             foreach (var w in _weights)
@@ -119,13 +126,16 @@ public sealed class Trainer : IDisposable
             }
         }
         int shard = _o.BatchSize / _replicas.Length / _comm.Size;
+        WarmUp(shard);
         for (int epoch = startEpoch; epoch < _o.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             double before = seconds;
+            _profile?.Begin();
             foreach (var batch in _loader.Epoch(epoch, epoch == startEpoch ? startBatch : 0))
             {
                 cancel.ThrowIfCancellationRequested();
+                _profile?.Lap(TrainPhase.DataWait);
                 float lr = _schedule.At(_step);
                 var (loss, good) = TrainStep(batch, shard, lr);
                 lossSum += loss * batch.Count;
@@ -136,6 +146,7 @@ public sealed class Trainer : IDisposable
                 progress?.Invoke(new TrainProgress(epoch, batch.Index, _loader.BatchesPerEpoch, _step, loss, lossSum / seen, (double)correct / seen,
                     seen / Math.Max(1e-9, elapsed), lr));
                 bool last = batch.Index == _loader.BatchesPerEpoch - 1;
+                _profile?.Lap(TrainPhase.Bookkeeping);
                 if (!last && _o.CheckpointEvery > 0 && _step % _o.CheckpointEvery == 0)
                 {
                     SaveCheckpoint(epoch, batch.Index + 1, lossSum, correct, seen, elapsed);
@@ -148,6 +159,10 @@ public sealed class Trainer : IDisposable
                 }
             }
             seconds = before + clock.Elapsed.TotalSeconds;
+            if (_profile is not null)
+            {
+                _log(_profile.Report(epoch + 1));
+            }
             double testAcc = _o.Evaluate && _test is not null ? Evaluate(_test) : double.NaN;
             var result = new EpochResult(epoch + 1, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAcc,
                 seen / Math.Max(1e-9, seconds));
@@ -161,6 +176,32 @@ public sealed class Trainer : IDisposable
             }
         }
         return new TrainResult(_history.ToList(), _history.Count > 0 ? _history[^1].TestAccuracy : double.NaN, _step, resumed);
+    }
+
+    /// <summary>
+    /// Builds every replica's execution plan and JIT-compiles the kernels with one throw-away forward/backward on zero
+    /// images before the epoch clock starts, so samples/s measures training, not compilation (the time is logged). It
+    /// reads no random numbers and changes no state the next step does not overwrite, so runs stay bit-for-bit
+    /// reproducible.
+    /// </summary>
+    private void WarmUp(int shard)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int p = 0; p < _weights.Length; p++)
+        {
+            _weights[p].CopyTo(_computeParams[p].Span<float>());
+        }
+        var pixels = new float[_o.BatchSize / _comm.Size * _train.SampleSize];
+        var labels = new int[_o.BatchSize / _comm.Size];
+        if (_replicaPool is null)
+        {
+            _replicas[0].Run(_paramInputs, pixels, labels, 0, shard, _sampleShape);
+        }
+        else
+        {
+            _replicaPool.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, labels, 0, shard, _sampleShape));
+        }
+        _log($"compiled the training graph and warmed {_replicas.Length} replica(s) in {clock.Elapsed.TotalSeconds:F2} s");
     }
 
     private (double Loss, int Correct) TrainStep(Batch batch, int shard, float lr)
@@ -181,9 +222,14 @@ public sealed class Trainer : IDisposable
         var pixels = batch.Pixels;
         if (_o.Precision == Precision.Mixed)
         {
-            pixels = (float[])pixels.Clone();
-            Bf16Rounding.Round(pixels, pixels, Rounding.Nearest, null);
+            if (_pixels.Length != pixels.Length)
+            {
+                _pixels = new float[pixels.Length];
+            }
+            Bf16Rounding.Round(pixels, _pixels, Rounding.Nearest, null);
+            pixels = _pixels;
         }
+        _profile?.Lap(TrainPhase.Prepare);
         int rankOffset = _comm.Rank * _replicas.Length * shard;
         if (_replicas.Length == 1)
         {
@@ -191,10 +237,12 @@ public sealed class Trainer : IDisposable
         }
         else
         {
-            Parallel.For(0, _replicas.Length, new ParallelOptions { MaxDegreeOfParallelism = _replicas.Length },
-                r => _replicas[r].Run(_paramInputs, pixels, batch.Labels, rankOffset + r * shard, shard, _sampleShape));
+            // Replicas run on a dedicated pool (the caller is replica 0): no thread-pool hand-off per step.
+            _replicaPool!.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape));
         }
-        GradientAllReduce.Mean(_replicas.Select(r => r.Grads).ToArray(), _grads, _comm, _flat);
+        _profile?.Lap(TrainPhase.Replicas, _replicas);
+        GradientAllReduce.Mean(_replicaGrads, _grads, _comm, _flat);
+        _profile?.Lap(TrainPhase.AllReduce);
         Span<double> stats = [0, 0];
         foreach (var r in _replicas)
         {
@@ -214,6 +262,7 @@ public sealed class Trainer : IDisposable
                 Bf16Rounding.Round(w, w, _o.Rounding, _rng);
             }
         }
+        _profile?.Lap(TrainPhase.Optimizer);
         return (stats[0] / (_replicas.Length * _comm.Size), (int)stats[1]);
     }
 
@@ -314,5 +363,12 @@ public sealed class Trainer : IDisposable
         {
             r.Dispose();
         }
+        _replicaPool?.Dispose();
+    }
+
+    private readonly struct ReplicaBody(Replica[] replicas, IReadOnlyDictionary<string, Tensor> parameters, float[] pixels, int[] labels,
+        int offset, int shard, int[] sampleShape) : Axon.Kernels.Threading.IParallelBody
+    {
+        public void Invoke(int r) => replicas[r].Run(parameters, pixels, labels, offset + r * shard, shard, sampleShape);
     }
 }
