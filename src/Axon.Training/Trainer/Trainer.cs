@@ -40,6 +40,10 @@ public sealed class Trainer : IDisposable
     private readonly Axon.Kernels.Threading.WorkerPool? _replicaPool;
     private readonly TrainProfile? _profile;
     private float[] _pixels = [];
+    private readonly string[] _stateNames;
+    private readonly float[][] _state;
+    private readonly Tensor[] _stateTensors;
+    private readonly float[] _stateFlat;
     private long _step;
 
     public Trainer(TrainProgram program, TrainOptions options, LabeledImages train, LabeledImages? test, ICommunicator? comm = null, Action<string>? log = null)
@@ -67,6 +71,14 @@ public sealed class Trainer : IDisposable
         for (int i = 0; i < _computeParams.Length; i++)
         {
             _paramInputs[program.Parameters[i]] = _computeParams[i];
+        }
+        _stateNames = program.StateInputs.ToArray();
+        _state = _stateNames.Select(n => program.InitialParameters[n].ReadOnlySpan<float>().ToArray()).ToArray();
+        _stateTensors = _stateNames.Select(n => Tensor.Create(DType.Float32, program.InitialParameters[n].Shape)).ToArray();
+        _stateFlat = new float[_state.Sum(a => a.Length)];
+        for (int i = 0; i < _stateTensors.Length; i++)
+        {
+            _paramInputs[_stateNames[i]] = _stateTensors[i];
         }
         var sizes = _weights.Select(w => w.Length).ToArray();
         _optimizer = options.Optimizer.ToLowerInvariant() switch
@@ -191,6 +203,10 @@ public sealed class Trainer : IDisposable
         {
             _weights[p].CopyTo(_computeParams[p].Span<float>());
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            _state[i].CopyTo(_stateTensors[i].Span<float>());
+        }
         var pixels = new float[_o.BatchSize / _comm.Size * _train.SampleSize];
         var labels = new int[_o.BatchSize / _comm.Size];
         if (_replicaPool is null)
@@ -199,7 +215,7 @@ public sealed class Trainer : IDisposable
         }
         else
         {
-            _replicaPool.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, labels, 0, shard, _sampleShape));
+            _replicaPool.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, labels, 0, shard, _sampleShape, 0, 0));
         }
         _log($"compiled the training graph and warmed {_replicas.Length} replica(s) in {clock.Elapsed.TotalSeconds:F2} s");
     }
@@ -219,6 +235,10 @@ public sealed class Trainer : IDisposable
                 _weights[p].CopyTo(dst);
             }
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            _state[i].CopyTo(_stateTensors[i].Span<float>());
+        }
         var pixels = batch.Pixels;
         if (_o.Precision == Precision.Mixed)
         {
@@ -233,15 +253,20 @@ public sealed class Trainer : IDisposable
         int rankOffset = _comm.Rank * _replicas.Length * shard;
         if (_replicas.Length == 1)
         {
-            _replicas[0].Run(_paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape);
+            _replicas[0].Run(_paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape, _o.Seed, _step);
         }
         else
         {
             // Replicas run on a dedicated pool (the caller is replica 0): no thread-pool hand-off per step.
-            _replicaPool!.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape));
+            _replicaPool!.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape, _o.Seed, _step));
         }
         _profile?.Lap(TrainPhase.Replicas, _replicas);
         GradientAllReduce.Mean(_replicaGrads, _grads, _comm, _flat);
+        if (_state.Length > 0)
+        {
+            // Running statistics: the mean of every replica's update (each saw its own shard), the same fixed order.
+            GradientAllReduce.Mean(_replicas.Select(r => r.States).ToArray(), _state, _comm, _stateFlat);
+        }
         _profile?.Lap(TrainPhase.AllReduce);
         Span<double> stats = [0, 0];
         foreach (var r in _replicas)
@@ -276,6 +301,10 @@ public sealed class Trainer : IDisposable
         {
             inputs[_program.Parameters[p]] = Tensor.FromArray(_weights[p], _program.InitialParameters[_program.Parameters[p]].Shape);
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            inputs[_stateNames[i]] = Tensor.FromArray(_state[i], _program.InitialParameters[_stateNames[i]].Shape);
+        }
         int size = data.SampleSize;
         long correct = 0;
         for (int start = 0; start < data.Count; start += batchSize)
@@ -297,6 +326,12 @@ public sealed class Trainer : IDisposable
             string name = _program.Parameters[p];
             g.Initializers[name] = Tensor.FromArray(_weights[p], _program.InitialParameters[name].Shape);
             g.Inputs.RemoveAll(i => i.Name == name);
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            string name = _stateNames[i];
+            g.Initializers[name] = Tensor.FromArray(_state[i], _program.InitialParameters[name].Shape);
+            g.Inputs.RemoveAll(v => v.Name == name);
         }
         var m = new Model(g) { ProducerName = "axon-train" };
         foreach (var kv in _program.InferenceModel.OpsetImports)
@@ -322,6 +357,11 @@ public sealed class Trainer : IDisposable
         {
             c.Parameters.Add((_program.Parameters[p], _program.InitialParameters[_program.Parameters[p]].Shape, _weights[p]));
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            // State after the parameters (older checkpoints of stateless models read unchanged).
+            c.Parameters.Add((_stateNames[i], _program.InitialParameters[_stateNames[i]].Shape, _state[i]));
+        }
         c.OptimizerState.AddRange(_optimizer.StateBuffers);
         c.History.AddRange(_history);
         CheckpointStore.Save(dir, c);
@@ -333,9 +373,18 @@ public sealed class Trainer : IDisposable
         {
             throw new AxonInputException($"checkpoint '{c.Path}' was written by a different run ({c.Config}); this run is {_o.ConfigKey}", "AXT134");
         }
-        if (c.Parameters.Count != _weights.Length || c.OptimizerState.Count != _optimizer.StateBuffers.Count)
+        if (c.Parameters.Count != _weights.Length + _state.Length || c.OptimizerState.Count != _optimizer.StateBuffers.Count)
         {
-            throw new AxonInputException($"checkpoint '{c.Path}' holds {c.Parameters.Count} parameters; the model has {_weights.Length}", "AXT134");
+            throw new AxonInputException($"checkpoint '{c.Path}' holds {c.Parameters.Count} parameters and state tensors; the model has {_weights.Length + _state.Length}", "AXT134");
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            var (name, _, data) = c.Parameters[_weights.Length + i];
+            if (name != _stateNames[i] || data.Length != _state[i].Length)
+            {
+                throw new AxonInputException($"checkpoint '{c.Path}' state {i} is '{name}' ({data.Length} values); the model expects '{_stateNames[i]}' ({_state[i].Length})", "AXT134");
+            }
+            data.CopyTo(_state[i], 0);
         }
         for (int p = 0; p < _weights.Length; p++)
         {
@@ -367,8 +416,8 @@ public sealed class Trainer : IDisposable
     }
 
     private readonly struct ReplicaBody(Replica[] replicas, IReadOnlyDictionary<string, Tensor> parameters, float[] pixels, int[] labels,
-        int offset, int shard, int[] sampleShape) : Axon.Kernels.Threading.IParallelBody
+        int offset, int shard, int[] sampleShape, ulong seed, long step) : Axon.Kernels.Threading.IParallelBody
     {
-        public void Invoke(int r) => replicas[r].Run(parameters, pixels, labels, offset + r * shard, shard, sampleShape);
+        public void Invoke(int r) => replicas[r].Run(parameters, pixels, labels, offset + r * shard, shard, sampleShape, seed, step);
     }
 }
