@@ -88,6 +88,35 @@ public static class Compiler
     public static CompileResult? TryLoadCached(byte[] sourceBytes, CompileOptions options, string cacheDir, Action<CompileProgress>? progress = null) =>
         TryLoadCached(CacheKey(sourceBytes, null, options), cacheDir, progress);
 
+    /// <summary>
+    /// The cached artifact for the ONNX file at <paramref name="sourcePath"/>, or null. The key is the same content hash
+    /// as for the bytes (XxHash128 of the file, streamed in 1 MiB blocks), so a hit neither allocates the model's bytes
+    /// nor parses it. Content, not (path, size, mtime), keys the cache: a file replaced in place with the same size and
+    /// timestamp (cp -p, a checkout, a coarse-mtime filesystem) must never hit a stale artifact, and hashing costs
+    /// about as much as reading the file once.
+    /// </summary>
+    public static CompileResult? TryLoadCachedFile(string sourcePath, CompileOptions options, string cacheDir, Action<CompileProgress>? progress = null)
+    {
+        var h = new XxHash128();
+        using (var fs = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        {
+            var block = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                int n;
+                while ((n = fs.Read(block, 0, block.Length)) > 0)
+                {
+                    h.Append(block.AsSpan(0, n));
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(block);
+            }
+        }
+        return TryLoadCached(KeyOf(h, options), cacheDir, progress);
+    }
+
     private static CompileResult? TryLoadCached(string hash, string cacheDir, Action<CompileProgress>? progress)
     {
         string path = Path.Combine(cacheDir, hash + ".axon");
@@ -195,9 +224,14 @@ public static class Compiler
         {
             h.Append(Encoding.UTF8.GetBytes($"{model.Graph.Name}|{model.Graph.Nodes.Count}|{string.Join(",", model.Graph.Nodes.Select(n => n.OpType))}"));
         }
-        h.Append(JsonSerializer.SerializeToUtf8Bytes(options));
-        h.Append(Encoding.UTF8.GetBytes(CompilerInfo.Version + "|" + AxonFile.FormatVersion));
-        return Convert.ToHexStringLower(h.GetCurrentHash());
+        return KeyOf(h, options);
+    }
+
+    private static string KeyOf(XxHash128 sourceHash, CompileOptions options)
+    {
+        sourceHash.Append(JsonSerializer.SerializeToUtf8Bytes(options));
+        sourceHash.Append(Encoding.UTF8.GetBytes(CompilerInfo.Version + "|" + AxonFile.FormatVersion));
+        return Convert.ToHexStringLower(sourceHash.GetCurrentHash());
     }
 }
 

@@ -1,5 +1,5 @@
 using Axon.Graph.Builder;
-using Axon.Targets.Tests.Support;
+using Axon.Testing;
 using Xunit.Abstractions;
 
 namespace Axon.Targets.Tests;

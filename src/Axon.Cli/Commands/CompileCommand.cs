@@ -78,21 +78,36 @@ internal static class CompileCommand
     private static int Compile(CliIO io, string path, string? output, CompileOptions options, string? cacheDir, bool printStats)
     {
         var sw = Stopwatch.StartNew();
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
-        }
-        // A cache hit needs only the file's bytes: the model is parsed only when it has to be compiled.
+        // A cache hit needs only the file's content hash (streamed): the model is read and parsed only on a miss.
         var result = Rendering.PassProgress.Run(io, progress =>
-            (cacheDir is null ? null : Compiler.Compiler.TryLoadCached(bytes, options, cacheDir, progress))
-            ?? Compiler.Compiler.Compile(OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path))), options, bytes, cacheDir, progress));
+        {
+            if (cacheDir is not null && File.Exists(path) && Compiler.Compiler.TryLoadCachedFile(path, options, cacheDir, progress) is { } hit)
+            {
+                return hit;
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AxonModelException($"cannot read model '{path}': {e.Message}", "AXON170", e);
+            }
+            return Compiler.Compiler.Compile(OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(path))), options, bytes, cacheDir, progress);
+        });
         output ??= Path.ChangeExtension(path, ".axon");
-        AxonFile.Save(result.Model, output);
+        if (result.CacheHit && result.CachePath is { } cached)
+        {
+            // The cached file is already the artifact: copy it (atomically) instead of serializing it again.
+            string tmp = output + ".tmp-" + Environment.ProcessId;
+            File.Copy(cached, tmp, overwrite: true);
+            File.Move(tmp, output, overwrite: true);
+        }
+        else
+        {
+            AxonFile.Save(result.Model, output);
+        }
         var m = result.Model.Metadata;
         io.Out.WriteLine(result.CacheHit ? $"cache hit: {result.CachePath}" : $"compiled at -O{options.OptLevel}");
         io.Out.WriteLine($"nodes: {m.NodesBefore} -> {m.NodesAfter}");

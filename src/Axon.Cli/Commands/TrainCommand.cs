@@ -20,7 +20,7 @@ internal static class TrainCommand
     public static Command Create(CliIO io)
     {
         var dataset = new Argument<string>("dataset") { Description = "the data set (fashion-mnist)" };
-        var model = new Option<string>("--model") { Description = "cnn | mlp | linear", DefaultValueFactory = _ => "cnn" };
+        var model = new Option<string>("--model") { Description = "cnn | mlp | linear | cnn-bn (BatchNorm + Dropout)", DefaultValueFactory = _ => "cnn" };
         var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "global batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<float?>("--lr") { Description = "peak learning rate (default 0.002 for adamw, 0.05 for sgd)" };

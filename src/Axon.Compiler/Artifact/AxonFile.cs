@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
-using Axon.Graph;
 
 namespace Axon.Compiler.Artifact;
 
@@ -11,38 +10,49 @@ namespace Axon.Compiler.Artifact;
 /// <code>
 /// offset  size  field
 ///      0     8  magic "AXONNEFF"
-///      8     4  format version (uint32, currently 1)
-///     12     4  header size in bytes (uint32, 64)
+///      8     4  format version (uint32, currently 2)
+///     12     4  header size in bytes (uint32, 80)
 ///     16     8  metadata offset   (uint64)   UTF-8 JSON: compiler version, options, opsets, profiles, plans
 ///     24     8  metadata length   (uint64)
-///     32     8  graph offset      (uint64)   binary IR (GraphCodec) + tensor table
+///     32     8  graph offset      (uint64)   tensor table, then the binary IR (GraphCodec)
 ///     40     8  graph length      (uint64)
-///     48     8  weights offset    (uint64)   64-byte aligned tensor data, each tensor 64-byte aligned
+///     48     8  weights offset    (uint64)   64-byte aligned tensor data, each tensor 64-byte aligned; ends the file
 ///     56     8  weights length    (uint64)
-///     64     8  XxHash64 of every byte after the header except this field  [stored at the end of the header block]
+///     64     8  XxHash3 of bytes 0..64 and 72..weights offset (header, weight checksum, metadata, graph, padding)
+///     72     8  XxHash3 of the weight section
 /// </code>
-/// The checksum sits in bytes 64..72 and sections start after it. The reader checks magic, version, every offset and
-/// length against the file size, and the checksum, before it allocates anything the file does not justify.
+/// Loading maps the file (<see cref="Load"/>) and checks magic, version, every offset and length against the file size
+/// and both checksums before it builds anything; weight tensors then view the mapped pages without a copy. Both
+/// checksums are verified eagerly on every load, so a corrupt or truncated file is always rejected at load time: the
+/// weight checksum is one vectorized XxHash3 pass over the mapping (a few milliseconds per 100 MB once the pages are
+/// in the page cache), cheaper than the copy it replaces.
 /// </summary>
 public static class AxonFile
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     private static readonly byte[] Magic = "AXONNEFF"u8.ToArray();
-    private const int HeaderSize = 72;
+    private const int HeaderSize = 80;
     private const int Align = 64;
 
     /// <summary>Serializes a compiled model.</summary>
     public static byte[] Write(CompiledModel model)
     {
-        var tensors = new TensorTable();
+        var tensors = new ArtifactTensors();
         byte[] graphBytes;
-        using (var ms = new MemoryStream())
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        using (var graph = new MemoryStream())
+        using (var all = new MemoryStream())
         {
-            GraphCodec.Write(w, model.Graph, tensors);
-            tensors.WriteTable(w);
-            w.Flush();
-            graphBytes = ms.ToArray();
+            using (var w = new BinaryWriter(graph, Encoding.UTF8, leaveOpen: true))
+            {
+                GraphCodec.Write(w, model.Graph, tensors);
+            }
+            using (var w = new BinaryWriter(all, Encoding.UTF8, leaveOpen: true))
+            {
+                tensors.WriteTable(w);
+            }
+            graph.Position = 0;
+            graph.CopyTo(all);
+            graphBytes = all.ToArray();
         }
         byte[] meta = JsonSerializer.SerializeToUtf8Bytes(model.Metadata, ArtifactJson.Options);
         long metaOff = AlignUp(HeaderSize);
@@ -63,62 +73,112 @@ public static class AxonFile
         meta.CopyTo(file, metaOff);
         graphBytes.CopyTo(file, graphOff);
         tensors.WriteWeights(file.AsSpan((int)weightsOff));
-        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(64), Checksum(file));
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(72), XxHash3.HashToUInt64(file.AsSpan((int)weightsOff)));
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(64), HeaderChecksum(file, (int)weightsOff));
         return file;
     }
 
+    /// <summary>Writes atomically: a temporary file, flushed to disk, renamed over <paramref name="path"/>.</summary>
     public static void Save(CompiledModel model, string path)
     {
         var bytes = Write(model);
-        string tmp = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(tmp, bytes);
+        string tmp = path + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            fs.Write(bytes);
+            fs.Flush(flushToDisk: true);
+        }
         File.Move(tmp, path, overwrite: true);
     }
 
-    public static CompiledModel Load(string path)
+    /// <summary>
+    /// Maps and validates an artifact. Weight tensors view the mapped file (copy-on-write), which stays mapped while
+    /// any of them is reachable.
+    /// </summary>
+    public static unsafe CompiledModel Load(string path)
     {
-        byte[] bytes;
+        MappedArtifact? map;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            map = MappedArtifact.Open(path, HeaderSize);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new AxonCompileException($"cannot read artifact '{path}': {e.Message}", "AXC001", e);
         }
-        return Read(bytes);
+        if (map is null)
+        {
+            // Too short to map a header: read it to report exactly what is wrong.
+            return Read(ReadSmall(path));
+        }
+        try
+        {
+            return Parse(map.Span, (off, len) => AlignedBuffer.External(map.Pointer + off, (int)len, map));
+        }
+        catch
+        {
+            map.Release();
+            throw;
+        }
     }
 
     /// <summary>True when the bytes start with the artifact magic (used to tell .axon from .onnx by content).</summary>
     public static bool LooksLikeArtifact(ReadOnlySpan<byte> bytes) => bytes.Length >= 8 && bytes[..8].SequenceEqual(Magic);
 
-    public static CompiledModel Read(byte[] file)
+    /// <summary>Validates and reads an artifact held in memory; its weights are copied once into one aligned buffer.</summary>
+    public static CompiledModel Read(byte[] file) => Parse(file, (off, len) =>
+    {
+        var buffer = BufferPool.Shared.Rent(len);
+        file.AsSpan((int)off, (int)len).CopyTo(buffer.AsBytes(0, len));
+        return buffer;
+    });
+
+    private static byte[] ReadSmall(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AxonCompileException($"cannot read artifact '{path}': {e.Message}", "AXC001", e);
+        }
+    }
+
+    private static CompiledModel Parse(ReadOnlySpan<byte> file, Func<long, long, AlignedBuffer> weightsAt)
     {
         if (file.Length < HeaderSize || !LooksLikeArtifact(file))
         {
             throw new AxonCompileException("not an Axon artifact (bad magic or shorter than the header)", "AXC001");
         }
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8));
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
         if (version != FormatVersion)
         {
             throw new AxonCompileException($"artifact format version {version} is not supported (this Axon reads version {FormatVersion}); recompile the model", "AXC003");
         }
-        if (BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(12)) != HeaderSize)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(file[12..]) != HeaderSize)
         {
             throw new AxonCompileException("artifact header size is wrong", "AXC002");
         }
         var (metaOff, metaLen) = Section(file, 16, "metadata");
         var (graphOff, graphLen) = Section(file, 32, "graph");
         var (weightsOff, weightsLen) = Section(file, 48, "weights");
-        ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(64));
-        if (stored != Checksum(file))
+        if (weightsOff + weightsLen != file.Length || weightsOff % Align != 0 || metaOff + metaLen > weightsOff || graphOff + graphLen > weightsOff)
         {
-            throw new AxonCompileException("artifact checksum mismatch: the file is corrupt or was modified", "AXC002");
+            throw new AxonCompileException($"artifact is {file.Length} bytes but its sections end at {weightsOff + weightsLen}: truncated or corrupt", "AXC002");
+        }
+        if (BinaryPrimitives.ReadUInt64LittleEndian(file[64..]) != HeaderChecksum(file, weightsOff))
+        {
+            throw new AxonCompileException("artifact checksum mismatch in the header, metadata or graph: the file is corrupt or was modified", "AXC002");
+        }
+        if (BinaryPrimitives.ReadUInt64LittleEndian(file[72..]) != XxHash3.HashToUInt64(file[weightsOff..]))
+        {
+            throw new AxonCompileException("artifact checksum mismatch in the weight section: the file is corrupt or was modified", "AXC002");
         }
         ArtifactMetadata meta;
         try
         {
-            meta = JsonSerializer.Deserialize<ArtifactMetadata>(file.AsSpan(metaOff, metaLen), ArtifactJson.Options)
+            meta = JsonSerializer.Deserialize<ArtifactMetadata>(file.Slice(metaOff, metaLen), ArtifactJson.Options)
                 ?? throw new AxonCompileException("artifact metadata is empty", "AXC002");
         }
         catch (JsonException e)
@@ -127,13 +187,9 @@ public static class AxonFile
         }
         try
         {
-            using var ms = new MemoryStream(file, graphOff, graphLen, writable: false);
+            using var ms = new MemoryStream(file.Slice(graphOff, graphLen).ToArray(), writable: false);
             using var r = new BinaryReader(ms, Encoding.UTF8);
-            var weights = new ReadOnlyMemory<byte>(file, weightsOff, weightsLen);
-            // The tensor table follows the graph; read the graph lazily against a table read first.
-            long graphStart = ms.Position;
-            var table = TensorTable.ReadTableAfterGraph(r, ms, weights);
-            ms.Position = graphStart;
+            var table = ArtifactTensors.ReadTable(r, ms.Length, weightsAt(weightsOff, weightsLen), weightsLen);
             var graph = GraphCodec.Read(r, table);
             return new CompiledModel(graph, meta);
         }
@@ -143,10 +199,10 @@ public static class AxonFile
         }
     }
 
-    private static (int Offset, int Length) Section(byte[] file, int at, string name)
+    private static (int Offset, int Length) Section(ReadOnlySpan<byte> file, int at, string name)
     {
-        ulong off = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(at));
-        ulong len = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(at + 8));
+        ulong off = BinaryPrimitives.ReadUInt64LittleEndian(file[at..]);
+        ulong len = BinaryPrimitives.ReadUInt64LittleEndian(file[(at + 8)..]);
         if (off < HeaderSize || off > (ulong)file.Length || len > (ulong)file.Length - off)
         {
             throw new AxonCompileException($"artifact {name} section ({off}+{len}) lies outside the file ({file.Length} bytes): truncated or corrupt", "AXC002");
@@ -154,11 +210,11 @@ public static class AxonFile
         return ((int)off, (int)len);
     }
 
-    private static ulong Checksum(byte[] file)
+    private static ulong HeaderChecksum(ReadOnlySpan<byte> file, int weightsOff)
     {
-        var h = new XxHash64();
-        h.Append(file.AsSpan(0, 64));
-        h.Append(file.AsSpan(HeaderSize));
+        var h = new XxHash3();
+        h.Append(file[..64]);
+        h.Append(file[72..weightsOff]);
         return h.GetCurrentHashAsUInt64();
     }
 
@@ -169,129 +225,4 @@ public static class AxonFile
     }
 
     private static long AlignUp(long v) => (v + Align - 1) / Align * Align;
-
-    /// <summary>Collects tensors while the graph is written and lays out their bytes, each 64-byte aligned.</summary>
-    private sealed class TensorTable : GraphCodec.ITensorSink, GraphCodec.ITensorSource
-    {
-        private readonly List<Tensor> _tensors = [];
-        private readonly Dictionary<Tensor, int> _index = new(ReferenceEqualityComparer.Instance);
-        private readonly List<(DType Type, int[] Shape, long Offset, long Length, string[]? Strings)> _entries = [];
-        private ReadOnlyMemory<byte> _weights;
-
-        public long WeightBytes { get; private set; }
-
-        public int Add(Tensor t)
-        {
-            if (_index.TryGetValue(t, out int i))
-            {
-                return i;
-            }
-            i = _tensors.Count;
-            _tensors.Add(t);
-            _index[t] = i;
-            long len = t.DType == DType.String ? 0 : t.ByteLength;
-            _entries.Add((t.DType, t.Shape, WeightBytes, len, t.DType == DType.String ? t.Strings.ToArray() : null));
-            WeightBytes = AlignUp(WeightBytes + len);
-            return i;
-        }
-
-        public void WriteTable(BinaryWriter w)
-        {
-            w.Write(_entries.Count);
-            foreach (var e in _entries)
-            {
-                w.Write((int)e.Type);
-                w.Write(e.Shape.Length);
-                foreach (int d in e.Shape)
-                {
-                    w.Write(d);
-                }
-                w.Write(e.Offset);
-                w.Write(e.Length);
-                if (e.Strings is not null)
-                {
-                    foreach (var s in e.Strings)
-                    {
-                        w.Write(s);
-                    }
-                }
-            }
-        }
-
-        public void WriteWeights(Span<byte> dst)
-        {
-            for (int i = 0; i < _tensors.Count; i++)
-            {
-                if (_tensors[i].DType != DType.String)
-                {
-                    _tensors[i].Bytes.CopyTo(dst.Slice((int)_entries[i].Offset));
-                }
-            }
-        }
-
-        public static TensorTable ReadTableAfterGraph(BinaryReader r, MemoryStream ms, ReadOnlyMemory<byte> weights)
-        {
-            // Skip the graph once with a throwaway source that records nothing, to find the table that follows it.
-            GraphCodec.Read(r, new CountingSource());
-            var table = new TensorTable { _weights = weights };
-            int n = r.ReadInt32();
-            if (n < 0 || n > ms.Length - ms.Position)
-            {
-                throw new AxonCompileException($"artifact tensor table count {n} is impossible", "AXC002");
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var type = (DType)r.ReadInt32();
-                int rank = r.ReadInt32();
-                if (rank < 0 || rank > 64)
-                {
-                    throw new AxonCompileException($"artifact tensor {i} has rank {rank}", "AXC002");
-                }
-                var shape = new int[rank];
-                for (int d = 0; d < rank; d++)
-                {
-                    shape[d] = r.ReadInt32();
-                }
-                long off = r.ReadInt64();
-                long len = r.ReadInt64();
-                string[]? strings = null;
-                long count = Tensor.CheckedLength(shape);
-                if (type == DType.String)
-                {
-                    if (count > ms.Length - ms.Position)
-                    {
-                        throw new AxonCompileException($"artifact tensor {i} declares {count} strings beyond the file", "AXC002");
-                    }
-                    strings = new string[count];
-                    for (int k = 0; k < count; k++)
-                    {
-                        strings[k] = r.ReadString();
-                    }
-                }
-                else if (!Enum.IsDefined(type) || type == DType.Undefined || len != count * type.SizeOf() || off < 0 || off + len > weights.Length)
-                {
-                    throw new AxonCompileException($"artifact tensor {i} ({type}, [{string.Join(",", shape)}]) does not fit the weight section", "AXC002");
-                }
-                table._entries.Add((type, shape, off, len, strings));
-            }
-            return table;
-        }
-
-        public Tensor Get(int index)
-        {
-            if (index < 0 || index >= _entries.Count)
-            {
-                throw new AxonCompileException($"artifact refers to tensor {index}, the table has {_entries.Count}", "AXC002");
-            }
-            var e = _entries[index];
-            return e.Strings is not null
-                ? Tensor.FromStrings(e.Strings, e.Shape)
-                : Tensor.FromBytes(e.Type, _weights.Span.Slice((int)e.Offset, (int)e.Length), e.Shape);
-        }
-
-        private sealed class CountingSource : GraphCodec.ITensorSource
-        {
-            public Tensor Get(int index) => Tensor.Create(DType.Float32, 0);
-        }
-    }
 }

@@ -14,6 +14,8 @@ public sealed unsafe class AlignedBuffer : IDisposable
     private byte[]? _array;
     private readonly int _offset;
     private readonly BufferPool? _pool;
+    private readonly byte* _external;
+    private readonly object? _owner;
 
     internal AlignedBuffer(int capacity, BufferPool? pool)
     {
@@ -24,15 +26,41 @@ public sealed unsafe class AlignedBuffer : IDisposable
         _pool = pool;
     }
 
+    private AlignedBuffer(byte* external, int capacity, object owner)
+    {
+        _external = external;
+        _owner = owner;
+        Capacity = capacity;
+    }
+
+    /// <summary>
+    /// A buffer over memory this class does not allocate (a memory-mapped <c>.axon</c> weight section): nothing is
+    /// copied. <paramref name="owner"/> keeps that memory valid; the buffer holds a reference to it, so the memory lives
+    /// at least as long as any tensor over this buffer. <paramref name="pointer"/> must be 64-byte aligned. Disposing
+    /// such a buffer does nothing: the owner decides when the memory goes.
+    /// </summary>
+    public static AlignedBuffer External(byte* pointer, int capacity, object owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        if (pointer == null || ((nint)pointer & (Alignment - 1)) != 0 || capacity < 0)
+        {
+            throw new ArgumentException($"external memory must be non-null and {Alignment}-byte aligned");
+        }
+        return new AlignedBuffer(pointer, capacity, owner);
+    }
+
+    /// <summary>The object keeping external memory alive (null for managed buffers).</summary>
+    public object? Owner => _owner;
+
     /// <summary>Usable size in bytes (at least what was requested).</summary>
     public int Capacity { get; }
 
-    public bool IsDisposed => _array is null;
+    public bool IsDisposed => _array is null && _external == null;
 
     private byte[] Array => _array ?? throw new ObjectDisposedException(nameof(AlignedBuffer));
 
     /// <summary>Address of the first byte; stable for the buffer's lifetime (the array is pinned).</summary>
-    public byte* Pointer => (byte*)Unsafe.AsPointer(ref Array[_offset]);
+    public byte* Pointer => _external != null ? _external : (byte*)Unsafe.AsPointer(ref Array[_offset]);
 
     /// <summary>Bytes <paramref name="offset"/>..<paramref name="offset"/>+<paramref name="length"/> as a GC-tracked span.</summary>
     public Span<byte> AsBytes(long offset, long length)
@@ -41,7 +69,9 @@ public sealed unsafe class AlignedBuffer : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(length), $"byte range {offset}+{length} outside buffer of {Capacity}");
         }
-        return MemoryMarshal.CreateSpan(ref Array[_offset + (int)offset], (int)length);
+        return _external != null
+            ? new Span<byte>(_external + offset, (int)length)
+            : MemoryMarshal.CreateSpan(ref Array[_offset + (int)offset], (int)length);
     }
 
     public void Clear() => AsBytes(0, Capacity).Clear();

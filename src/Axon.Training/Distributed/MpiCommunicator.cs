@@ -6,14 +6,20 @@ namespace Axon.Training.Distributed;
 /// Open MPI through P/Invoke on <c>libmpi.so.40</c>. Open MPI's predefined handles (MPI_COMM_WORLD, MPI_FLOAT, MPI_SUM)
 /// are the addresses of exported globals (<c>ompi_mpi_comm_world</c>, ...), which <see cref="NativeLibrary.GetExport"/>
 /// returns directly. MPI_IN_PLACE is the address 1 in Open MPI.
+/// Every collective is started non-blocking (MPI_Iallreduce, MPI_Ibcast) and polled with MPI_Test against a deadline
+/// (<see cref="Timeout"/>; <c>AXON_MPI_TIMEOUT</c> seconds, default 300): a peer that died, hangs or was stopped makes the
+/// survivors fail with <c>AXT143</c> naming the operation and the wait instead of blocking forever. After a timeout
+/// MPI is not finalized (MPI_Finalize would wait for the missing peer too); the process exits and mpirun reports it.
 /// </summary>
 public sealed unsafe class MpiCommunicator : ICommunicator
 {
     private static readonly IntPtr InPlace = 1;
     private static MpiCommunicator? _instance;
 
-    private readonly delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, IntPtr, int> _allreduce;
-    private readonly delegate* unmanaged<IntPtr, int, IntPtr, int, IntPtr, int> _bcast;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, IntPtr, IntPtr*, int> _iallreduce;
+    private readonly delegate* unmanaged<IntPtr, int, IntPtr, int, IntPtr, IntPtr*, int> _ibcast;
+    private readonly delegate* unmanaged<IntPtr*, int*, IntPtr, int> _test;
+    private bool _broken;
     private readonly delegate* unmanaged<int> _finalize;
     private readonly IntPtr _world, _float, _double, _sum;
     private bool _disposed;
@@ -23,8 +29,9 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         var init = (delegate* unmanaged<int*, byte***, int>)Export(lib, "MPI_Init");
         var rank = (delegate* unmanaged<IntPtr, int*, int>)Export(lib, "MPI_Comm_rank");
         var size = (delegate* unmanaged<IntPtr, int*, int>)Export(lib, "MPI_Comm_size");
-        _allreduce = (delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, IntPtr, int>)Export(lib, "MPI_Allreduce");
-        _bcast = (delegate* unmanaged<IntPtr, int, IntPtr, int, IntPtr, int>)Export(lib, "MPI_Bcast");
+        _iallreduce = (delegate* unmanaged<IntPtr, IntPtr, int, IntPtr, IntPtr, IntPtr, IntPtr*, int>)Export(lib, "MPI_Iallreduce");
+        _ibcast = (delegate* unmanaged<IntPtr, int, IntPtr, int, IntPtr, IntPtr*, int>)Export(lib, "MPI_Ibcast");
+        _test = (delegate* unmanaged<IntPtr*, int*, IntPtr, int>)Export(lib, "MPI_Test");
         _finalize = (delegate* unmanaged<int>)Export(lib, "MPI_Finalize");
         _world = Export(lib, "ompi_mpi_comm_world");
         _float = Export(lib, "ompi_mpi_float");
@@ -40,6 +47,13 @@ public sealed unsafe class MpiCommunicator : ICommunicator
 
     public int Rank { get; }
     public int Size { get; }
+
+    /// <summary>How long one collective may wait for the other ranks before the run fails with AXT143.</summary>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout();
+
+    internal static TimeSpan DefaultTimeout() =>
+        double.TryParse(Environment.GetEnvironmentVariable("AXON_MPI_TIMEOUT"), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(300);
 
     /// <summary>Loads Open MPI and calls MPI_Init (once per process; MPI cannot be initialized twice).</summary>
     public static MpiCommunicator Init()
@@ -69,7 +83,9 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     {
         fixed (float* p = data)
         {
-            Check(_allreduce(InPlace, (IntPtr)p, data.Length, _float, _sum, _world), "MPI_Allreduce");
+            IntPtr request;
+            Start(_iallreduce(InPlace, (IntPtr)p, data.Length, _float, _sum, _world, &request), "MPI_Iallreduce");
+            Wait(&request, $"MPI_Iallreduce of {data.Length} floats");
         }
     }
 
@@ -77,7 +93,9 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     {
         fixed (double* p = data)
         {
-            Check(_allreduce(InPlace, (IntPtr)p, data.Length, _double, _sum, _world), "MPI_Allreduce");
+            IntPtr request;
+            Start(_iallreduce(InPlace, (IntPtr)p, data.Length, _double, _sum, _world, &request), "MPI_Iallreduce");
+            Wait(&request, $"MPI_Iallreduce of {data.Length} doubles");
         }
     }
 
@@ -85,7 +103,39 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     {
         fixed (float* p = data)
         {
-            Check(_bcast((IntPtr)p, data.Length, _float, root, _world), "MPI_Bcast");
+            IntPtr request;
+            Start(_ibcast((IntPtr)p, data.Length, _float, root, _world, &request), "MPI_Ibcast");
+            Wait(&request, $"MPI_Ibcast of {data.Length} floats from rank {root}");
+        }
+    }
+
+    private void Start(int rc, string what)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_broken)
+        {
+            throw new AxonException($"{what}: an earlier collective timed out; this MPI job cannot continue", "AXT143");
+        }
+        Check(rc, what);
+    }
+
+    private void Wait(IntPtr* request, string what)
+    {
+        var deadline = new CollectiveDeadline(Timeout);
+        while (true)
+        {
+            int done;
+            Check(_test(request, &done, IntPtr.Zero), "MPI_Test");
+            if (done != 0)
+            {
+                return;
+            }
+            if (!deadline.Pause())
+            {
+                _broken = true;
+                throw new AxonException($"{what} on rank {Rank} of {Size} got no answer within {Timeout.TotalSeconds:F0} s: a peer process died, hangs or was stopped " +
+                    "(raise AXON_MPI_TIMEOUT if a rank legitimately needs longer, e.g. a slow checkpoint)", "AXT143");
+            }
         }
     }
 
@@ -94,7 +144,10 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         if (!_disposed)
         {
             _disposed = true;
-            _finalize();
+            if (!_broken)
+            {
+                _finalize();
+            }
         }
     }
 

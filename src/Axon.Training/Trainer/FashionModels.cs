@@ -11,10 +11,21 @@ namespace Axon.Training.Trainer;
 /// </summary>
 public static class FashionModels
 {
-    public static readonly string[] Names = ["cnn", "mlp", "linear"];
+    public static readonly string[] Names = ["cnn", "mlp", "linear", "cnn-bn"];
 
     public static TrainProgram Create(string name, ulong seed, int height = 28, int width = 28, int classes = 10)
     {
+        if (name == "cnn-bn")
+        {
+            // The CNN with BatchNorm after each convolution and Dropout(0.25) before the classifier, built from modules:
+            // BatchNorm trains on batch statistics and keeps running ones for inference; Dropout draws a fresh mask per step.
+            int flatBn = 32 * (height / 4) * (width / 4);
+            var net = new Sequential(
+                new Conv2d(1, 16, 3, padding: 1), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
+                new Conv2d(16, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(flatBn, 128), new ReLU(), new Dropout(0.25f), new Linear(128, classes));
+            return FromModule(net, $"fashion-mnist-{name}", seed, height, width);
+        }
         var b = new GraphBuilder(name);
         var input = b.Input("input", DType.Float32, "batch", 1, height, width);
         Value logits;
@@ -39,6 +50,46 @@ public static class FashionModels
         }
         b.Output(logits, "logits");
         var forward = b.Build();
+        return FromForward(forward, name, seed);
+    }
+
+    /// <summary>A module-built classifier: its training graph (state included) and its inference graph with parameters and state as inputs.</summary>
+    public static TrainProgram FromModule(Module net, string name, ulong seed, int height = 28, int width = 28)
+    {
+        object[] shape = ["batch", 1, height, width];
+        var tg = net.BuildTraining(shape, seed);
+        var forward = net.BuildForward(shape, seed);
+        var inf = forward.Graph.Clone();
+        inf.Nodes.Add(new Node("Identity", [inf.Outputs[0].Name], ["logits"], "logits"));
+        inf.Outputs.Clear();
+        inf.Outputs.Add(new ValueInfo("logits", TypeInfo.Unknown));
+        foreach (var p in tg.Parameters.Concat(tg.StateInputs))
+        {
+            if (inf.Initializers.Remove(p, out var t))
+            {
+                inf.Inputs.Add(new ValueInfo(p, TypeInfo.Tensor(t.DType, t.SymShape)));
+            }
+        }
+        var infModel = new Model(inf) { ProducerName = "axon-train" };
+        infModel.OpsetImports[""] = forward.OpsetImports[""];
+        return new TrainProgram
+        {
+            TrainModel = tg.ToModel(),
+            LossOutput = tg.LossOutput,
+            Parameters = tg.Parameters,
+            GradientOf = tg.GradientOf,
+            StateOf = tg.StateOf,
+            ImageInput = "input",
+            LabelInput = Losses.LabelsInput,
+            LogitsOutput = Losses.LogitsOutput,
+            InferenceModel = infModel,
+            InitialParameters = tg.InitialValues,
+            Name = name,
+        };
+    }
+
+    private static TrainProgram FromForward(Model forward, string name, ulong seed)
+    {
 
         // The loss graph: the same forward pass plus labels and the mean cross-entropy.
         var withLoss = forward.Graph.Clone();

@@ -34,6 +34,16 @@ public sealed class TrainProgram
 
     public required IReadOnlyDictionary<string, Tensor> InitialParameters { get; init; }
 
+    /// <summary>
+    /// Non-trainable state (BatchNorm running statistics): training-graph input → the output with its value after the
+    /// step. The trainer feeds the state each step, keeps the mean of the replicas' updates (over ranks too), checkpoints
+    /// it, and feeds it to the inference graph, which takes every state input as an input as well.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StateOf { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The state inputs in a fixed order (checkpoints store state after the parameters, in this order).</summary>
+    public IReadOnlyList<string> StateInputs => StateOf.Keys.Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Model name for exports.</summary>
     public string Name { get; init; } = "model";
 }

@@ -36,6 +36,14 @@ public sealed class Trainer : IDisposable
     private readonly SplitMix64 _rng;
     private readonly List<EpochResult> _history = [];
     private readonly int[] _sampleShape;
+    private readonly float[][][] _replicaGrads;
+    private readonly Axon.Kernels.Threading.WorkerPool? _replicaPool;
+    private readonly TrainProfile? _profile;
+    private float[] _pixels = [];
+    private readonly string[] _stateNames;
+    private readonly float[][] _state;
+    private readonly Tensor[] _stateTensors;
+    private readonly float[] _stateFlat;
     private long _step;
 
     public Trainer(TrainProgram program, TrainOptions options, LabeledImages train, LabeledImages? test, ICommunicator? comm = null, Action<string>? log = null)
@@ -64,6 +72,14 @@ public sealed class Trainer : IDisposable
         {
             _paramInputs[program.Parameters[i]] = _computeParams[i];
         }
+        _stateNames = program.StateInputs.ToArray();
+        _state = _stateNames.Select(n => program.InitialParameters[n].ReadOnlySpan<float>().ToArray()).ToArray();
+        _stateTensors = _stateNames.Select(n => Tensor.Create(DType.Float32, program.InitialParameters[n].Shape)).ToArray();
+        _stateFlat = new float[_state.Sum(a => a.Length)];
+        for (int i = 0; i < _stateTensors.Length; i++)
+        {
+            _paramInputs[_stateNames[i]] = _stateTensors[i];
+        }
         var sizes = _weights.Select(w => w.Length).ToArray();
         _optimizer = options.Optimizer.ToLowerInvariant() switch
         {
@@ -82,6 +98,9 @@ public sealed class Trainer : IDisposable
         };
         _rng = new SplitMix64(options.Seed * 0xD1B54A32D192ED03UL + 0x5851F42D4C957F2DUL);
         _replicas = Enumerable.Range(0, options.Cores).Select(_ => new Replica(program, 1, train.Classes)).ToArray();
+        _replicaGrads = _replicas.Select(r => r.Grads).ToArray();
+        _replicaPool = options.Cores > 1 ? new Axon.Kernels.Threading.WorkerPool(options.Cores, "axon-replica") : null;
+        _profile = TrainProfile.FromEnvironment(options.Cores);
         if (options.Precision == Precision.Bf16)
         {
             foreach (var w in _weights)
@@ -119,13 +138,16 @@ public sealed class Trainer : IDisposable
             }
         }
         int shard = _o.BatchSize / _replicas.Length / _comm.Size;
+        WarmUp(shard);
         for (int epoch = startEpoch; epoch < _o.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             double before = seconds;
+            _profile?.Begin();
             foreach (var batch in _loader.Epoch(epoch, epoch == startEpoch ? startBatch : 0))
             {
                 cancel.ThrowIfCancellationRequested();
+                _profile?.Lap(TrainPhase.DataWait);
                 float lr = _schedule.At(_step);
                 var (loss, good) = TrainStep(batch, shard, lr);
                 lossSum += loss * batch.Count;
@@ -136,6 +158,7 @@ public sealed class Trainer : IDisposable
                 progress?.Invoke(new TrainProgress(epoch, batch.Index, _loader.BatchesPerEpoch, _step, loss, lossSum / seen, (double)correct / seen,
                     seen / Math.Max(1e-9, elapsed), lr));
                 bool last = batch.Index == _loader.BatchesPerEpoch - 1;
+                _profile?.Lap(TrainPhase.Bookkeeping);
                 if (!last && _o.CheckpointEvery > 0 && _step % _o.CheckpointEvery == 0)
                 {
                     SaveCheckpoint(epoch, batch.Index + 1, lossSum, correct, seen, elapsed);
@@ -148,6 +171,10 @@ public sealed class Trainer : IDisposable
                 }
             }
             seconds = before + clock.Elapsed.TotalSeconds;
+            if (_profile is not null)
+            {
+                _log(_profile.Report(epoch + 1));
+            }
             double testAcc = _o.Evaluate && _test is not null ? Evaluate(_test) : double.NaN;
             var result = new EpochResult(epoch + 1, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAcc,
                 seen / Math.Max(1e-9, seconds));
@@ -161,6 +188,36 @@ public sealed class Trainer : IDisposable
             }
         }
         return new TrainResult(_history.ToList(), _history.Count > 0 ? _history[^1].TestAccuracy : double.NaN, _step, resumed);
+    }
+
+    /// <summary>
+    /// Builds every replica's execution plan and JIT-compiles the kernels with one throw-away forward/backward on zero
+    /// images before the epoch clock starts, so samples/s measures training, not compilation (the time is logged). It
+    /// reads no random numbers and changes no state the next step does not overwrite, so runs stay bit-for-bit
+    /// reproducible.
+    /// </summary>
+    private void WarmUp(int shard)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int p = 0; p < _weights.Length; p++)
+        {
+            _weights[p].CopyTo(_computeParams[p].Span<float>());
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            _state[i].CopyTo(_stateTensors[i].Span<float>());
+        }
+        var pixels = new float[_o.BatchSize / _comm.Size * _train.SampleSize];
+        var labels = new int[_o.BatchSize / _comm.Size];
+        if (_replicaPool is null)
+        {
+            _replicas[0].Run(_paramInputs, pixels, labels, 0, shard, _sampleShape);
+        }
+        else
+        {
+            _replicaPool.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, labels, 0, shard, _sampleShape, 0, 0));
+        }
+        _log($"compiled the training graph and warmed {_replicas.Length} replica(s) in {clock.Elapsed.TotalSeconds:F2} s");
     }
 
     private (double Loss, int Correct) TrainStep(Batch batch, int shard, float lr)
@@ -178,23 +235,39 @@ public sealed class Trainer : IDisposable
                 _weights[p].CopyTo(dst);
             }
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            _state[i].CopyTo(_stateTensors[i].Span<float>());
+        }
         var pixels = batch.Pixels;
         if (_o.Precision == Precision.Mixed)
         {
-            pixels = (float[])pixels.Clone();
-            Bf16Rounding.Round(pixels, pixels, Rounding.Nearest, null);
+            if (_pixels.Length != pixels.Length)
+            {
+                _pixels = new float[pixels.Length];
+            }
+            Bf16Rounding.Round(pixels, _pixels, Rounding.Nearest, null);
+            pixels = _pixels;
         }
+        _profile?.Lap(TrainPhase.Prepare);
         int rankOffset = _comm.Rank * _replicas.Length * shard;
         if (_replicas.Length == 1)
         {
-            _replicas[0].Run(_paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape);
+            _replicas[0].Run(_paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape, _o.Seed, _step);
         }
         else
         {
-            Parallel.For(0, _replicas.Length, new ParallelOptions { MaxDegreeOfParallelism = _replicas.Length },
-                r => _replicas[r].Run(_paramInputs, pixels, batch.Labels, rankOffset + r * shard, shard, _sampleShape));
+            // Replicas run on a dedicated pool (the caller is replica 0): no thread-pool hand-off per step.
+            _replicaPool!.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape, _o.Seed, _step));
         }
-        GradientAllReduce.Mean(_replicas.Select(r => r.Grads).ToArray(), _grads, _comm, _flat);
+        _profile?.Lap(TrainPhase.Replicas, _replicas);
+        GradientAllReduce.Mean(_replicaGrads, _grads, _comm, _flat);
+        if (_state.Length > 0)
+        {
+            // Running statistics: the mean of every replica's update (each saw its own shard), the same fixed order.
+            GradientAllReduce.Mean(_replicas.Select(r => r.States).ToArray(), _state, _comm, _stateFlat);
+        }
+        _profile?.Lap(TrainPhase.AllReduce);
         Span<double> stats = [0, 0];
         foreach (var r in _replicas)
         {
@@ -214,6 +287,7 @@ public sealed class Trainer : IDisposable
                 Bf16Rounding.Round(w, w, _o.Rounding, _rng);
             }
         }
+        _profile?.Lap(TrainPhase.Optimizer);
         return (stats[0] / (_replicas.Length * _comm.Size), (int)stats[1]);
     }
 
@@ -226,6 +300,10 @@ public sealed class Trainer : IDisposable
         for (int p = 0; p < _weights.Length; p++)
         {
             inputs[_program.Parameters[p]] = Tensor.FromArray(_weights[p], _program.InitialParameters[_program.Parameters[p]].Shape);
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            inputs[_stateNames[i]] = Tensor.FromArray(_state[i], _program.InitialParameters[_stateNames[i]].Shape);
         }
         int size = data.SampleSize;
         long correct = 0;
@@ -248,6 +326,12 @@ public sealed class Trainer : IDisposable
             string name = _program.Parameters[p];
             g.Initializers[name] = Tensor.FromArray(_weights[p], _program.InitialParameters[name].Shape);
             g.Inputs.RemoveAll(i => i.Name == name);
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            string name = _stateNames[i];
+            g.Initializers[name] = Tensor.FromArray(_state[i], _program.InitialParameters[name].Shape);
+            g.Inputs.RemoveAll(v => v.Name == name);
         }
         var m = new Model(g) { ProducerName = "axon-train" };
         foreach (var kv in _program.InferenceModel.OpsetImports)
@@ -273,6 +357,11 @@ public sealed class Trainer : IDisposable
         {
             c.Parameters.Add((_program.Parameters[p], _program.InitialParameters[_program.Parameters[p]].Shape, _weights[p]));
         }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            // State after the parameters (older checkpoints of stateless models read unchanged).
+            c.Parameters.Add((_stateNames[i], _program.InitialParameters[_stateNames[i]].Shape, _state[i]));
+        }
         c.OptimizerState.AddRange(_optimizer.StateBuffers);
         c.History.AddRange(_history);
         CheckpointStore.Save(dir, c);
@@ -284,9 +373,18 @@ public sealed class Trainer : IDisposable
         {
             throw new AxonInputException($"checkpoint '{c.Path}' was written by a different run ({c.Config}); this run is {_o.ConfigKey}", "AXT134");
         }
-        if (c.Parameters.Count != _weights.Length || c.OptimizerState.Count != _optimizer.StateBuffers.Count)
+        if (c.Parameters.Count != _weights.Length + _state.Length || c.OptimizerState.Count != _optimizer.StateBuffers.Count)
         {
-            throw new AxonInputException($"checkpoint '{c.Path}' holds {c.Parameters.Count} parameters; the model has {_weights.Length}", "AXT134");
+            throw new AxonInputException($"checkpoint '{c.Path}' holds {c.Parameters.Count} parameters and state tensors; the model has {_weights.Length + _state.Length}", "AXT134");
+        }
+        for (int i = 0; i < _state.Length; i++)
+        {
+            var (name, _, data) = c.Parameters[_weights.Length + i];
+            if (name != _stateNames[i] || data.Length != _state[i].Length)
+            {
+                throw new AxonInputException($"checkpoint '{c.Path}' state {i} is '{name}' ({data.Length} values); the model expects '{_stateNames[i]}' ({_state[i].Length})", "AXT134");
+            }
+            data.CopyTo(_state[i], 0);
         }
         for (int p = 0; p < _weights.Length; p++)
         {
@@ -314,5 +412,12 @@ public sealed class Trainer : IDisposable
         {
             r.Dispose();
         }
+        _replicaPool?.Dispose();
+    }
+
+    private readonly struct ReplicaBody(Replica[] replicas, IReadOnlyDictionary<string, Tensor> parameters, float[] pixels, int[] labels,
+        int offset, int shard, int[] sampleShape, ulong seed, long step) : Axon.Kernels.Threading.IParallelBody
+    {
+        public void Invoke(int r) => replicas[r].Run(parameters, pixels, labels, offset + r * shard, shard, sampleShape, seed, step);
     }
 }

@@ -1,5 +1,6 @@
 using Axon.Compiler.Passes;
 using Axon.Compiler.Tests.Support;
+using Axon.Testing;
 using Axon.Graph;
 using Axon.Graph.Builder;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using Axon.Compiler.Passes;
 using Axon.Compiler.Tests.Support;
+using Axon.Testing;
 using Axon.Graph;
 
 namespace Axon.Compiler.Tests.Passes;

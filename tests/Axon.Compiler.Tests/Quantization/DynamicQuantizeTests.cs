@@ -3,6 +3,7 @@ using Axon.Compiler.Passes;
 using Axon.Compiler.Planning;
 using Axon.Compiler.Quantization;
 using Axon.Compiler.Tests.Support;
+using Axon.Testing;
 using Axon.Graph;
 using Axon.Kernels.Threading;
 using static Axon.Compiler.Tests.Support.PassKit;

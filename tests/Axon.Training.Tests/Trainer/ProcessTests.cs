@@ -110,6 +110,111 @@ public class ProcessTests
         }
     }
 
+    [Fact]
+    public void AStoppedMpiPeerMakesTheSurvivorFailWithATimeoutInsteadOfHanging()
+    {
+        string? mpirun = Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(d => Path.Combine(d, "mpirun")).FirstOrDefault(File.Exists);
+        if (mpirun is null)
+        {
+            throw Xunit.Sdk.SkipException.ForSkip("mpirun is not installed (apt-get install openmpi-bin); the MPI timeout test cannot run");
+        }
+        string dir = Directory.CreateTempSubdirectory("axon-mpi-stop-").FullName;
+        string marker = Path.Combine(dir, "stop.csv");
+        var psi = new ProcessStartInfo(mpirun) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", "2", "-x", "AXON_MPI_TIMEOUT=4", "dotnet", AxonDll,
+            "train", "fashion-mnist", "--model", "cnn", "--epochs", "3", "--limit", "6400", "--test-limit", "100", "--seed", "5", "--csv", marker])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        var err = new System.Text.StringBuilder();
+        using var started = new ManualResetEventSlim();
+        using var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, e) => { lock (err) { err.AppendLine(e.Data); } };
+        p.ErrorDataReceived += (_, e) =>
+        {
+            lock (err)
+            {
+                err.AppendLine(e.Data);
+            }
+            if (e.Data?.Contains("compiled the training graph") == true)
+            {
+                started.Set();
+            }
+        };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        int rank1 = -1;
+        try
+        {
+            Assert.True(started.Wait(180_000), $"rank 0 never started training: {err}");
+            rank1 = FindRank(1, marker);
+            Assert.True(rank1 > 0, "rank 1's process was not found");
+            Signal("STOP", rank1);
+            // Rank 0 must give up on its next collective after AXON_MPI_TIMEOUT=4 s with a clear error, not wait forever.
+            var clock = Stopwatch.StartNew();
+            while (!Contains(err, "AXT143") && clock.Elapsed < TimeSpan.FromSeconds(120) && !p.HasExited)
+            {
+                Thread.Sleep(200);
+            }
+            Assert.Contains("error [AXT143]", Text(err));
+            Assert.Contains("a peer process died, hangs or was stopped", Text(err));
+        }
+        finally
+        {
+            if (rank1 > 0)
+            {
+                Signal("KILL", rank1);
+            }
+            if (!p.WaitForExit(60_000))
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+        Assert.NotEqual(0, p.ExitCode);
+    }
+
+    private static bool Contains(System.Text.StringBuilder sb, string s) => Text(sb).Contains(s, StringComparison.Ordinal);
+
+    private static string Text(System.Text.StringBuilder sb)
+    {
+        lock (sb)
+        {
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>The pid of the MPI rank whose command line holds <paramref name="marker"/> (from /proc: environ and cmdline).</summary>
+    private static int FindRank(int rank, string marker)
+    {
+        foreach (var d in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(d), out int pid))
+            {
+                continue;
+            }
+            try
+            {
+                string cmd = File.ReadAllText(Path.Combine(d, "cmdline"));
+                string env = File.ReadAllText(Path.Combine(d, "environ"));
+                if (cmd.Contains(marker, StringComparison.Ordinal) && cmd.Contains("axon.dll", StringComparison.Ordinal)
+                    && env.Split('\0').Contains($"OMPI_COMM_WORLD_RANK={rank}") && !cmd.StartsWith("mpirun", StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return -1;
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     private static double[] Losses(string csv) =>
         File.ReadAllLines(csv).Skip(1).Select(l => double.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }
