@@ -4,6 +4,7 @@ using Axon.Compiler.Quantization;
 using Axon.Graph;
 using Axon.Kernels.Threading;
 using Axon.Compiler.Tests.Support;
+using Axon.Testing;
 using static Axon.Compiler.Tests.Support.PassKit;
 
 namespace Axon.Compiler.Tests.Quantization;
