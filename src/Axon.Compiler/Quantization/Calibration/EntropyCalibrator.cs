@@ -10,7 +10,9 @@ namespace Axon.Compiler.Quantization.Calibration;
 /// <item>the threshold is the one that minimizes KL(P‖Q) = Σ p·ln(p / q) over the normalized P and Q.</item>
 /// </list>
 /// L is 128 for int8 (a sign bit leaves 7 bits for magnitudes) and 256 for a non-negative tensor encoded asymmetric
-/// (uint8 from 0). The result is clipped to the observed [min, max].
+/// (uint8 from 0). The first bin (magnitudes near 0) takes no part: 0 is encoded exactly whatever the threshold, and
+/// the spike of exact zeros a ReLU leaves would otherwise dominate the divergence and pull the threshold far too low.
+/// The result is clipped to the observed [min, max].
 /// </summary>
 public sealed class EntropyCalibrator : ICalibrator
 {
@@ -25,7 +27,9 @@ public sealed class EntropyCalibrator : ICalibrator
             return new MinMaxCalibrator().Range(stats, symmetric);
         }
         int levels = !symmetric && stats.Min >= 0 ? 256 : 128;
-        int best = Threshold(bins, levels);
+        var counts = (long[])bins.Clone();
+        counts[0] = 0;
+        int best = Threshold(counts, levels);
         float t = best * stats.BinWidth;
         return new TensorRange(MathF.Max(stats.Min, -t), MathF.Min(stats.Max, t));
     }
