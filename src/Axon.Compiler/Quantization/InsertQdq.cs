@@ -13,8 +13,9 @@ namespace Axon.Compiler.Quantization;
 /// b_int32 ─► DequantizeLinear(x_scale·w_scale, 0) ─────────┘
 /// </code>
 /// Which nodes and activations are rewritten is <see cref="QdqPlan"/>'s choice; the activation ranges come from
-/// calibration (<see cref="TensorsToCalibrate"/> lists what to measure). Every consumer of a quantized activation reads
-/// the dequantized value except nodes excluded with <see cref="QdqOptions.Exclude"/>, which keep the FP32 original.
+/// calibration (<see cref="TensorsToCalibrate"/> lists what to measure). The quantized nodes (and the moving ops on a
+/// path between two of them) read the dequantized value; every other reader, excluded nodes included, keeps the FP32
+/// original.
 /// A node whose activation has no range is left in FP32. Works on the standard-ONNX graph before the optimizer's
 /// fusions; the result is standard ONNX (opset 13 or later: per-axis DequantizeLinear).
 /// </summary>
@@ -170,10 +171,13 @@ public sealed class InsertQdq : PassBase
     {
         var r = g.Clone();
         r.Nodes.Clear();
-        // Readers of a quantized activation read its dequantized copy, except the Q node itself and excluded nodes.
-        Node Rewire(Node n)
+        // The quantized nodes and the moving ops between them read the dequantized copy; every other reader (a residual
+        // Add, a LayerNorm, an excluded node) keeps the FP32 original, so quantization error stays off paths that gain
+        // nothing from it.
+        var pathOps = g.Nodes.Where(n => n.Outputs.Count == 1 && plan.SharesWith.ContainsKey(n.Outputs[0])).ToHashSet();
+        Node Rewire(Node original, Node n)
         {
-            if (plan.Excluded.Contains(n) || !n.Inputs.Any(dq.ContainsKey))
+            if (!(rewritten.ContainsKey(original) || pathOps.Contains(original)) || !n.Inputs.Any(dq.ContainsKey))
             {
                 return n;
             }
@@ -188,7 +192,7 @@ public sealed class InsertQdq : PassBase
             {
                 r.Nodes.AddRange(pre);
             }
-            r.Nodes.Add(Rewire(rewritten.GetValueOrDefault(n, n)));
+            r.Nodes.Add(Rewire(n, rewritten.GetValueOrDefault(n, n)));
             foreach (var o in n.Outputs)
             {
                 if (after.TryGetValue(o, out var pair))

@@ -145,6 +145,23 @@ public class InsertQdqTests
     }
 
     [Fact]
+    public void OtherReadersOfAQuantizedActivationKeepTheFp32Value()
+    {
+        // y = x + MatMul(x, W): the MatMul reads x's dequantized copy, the residual Add the original.
+        var g = new Axon.Graph.Graph();
+        g.Inputs.Add(F32("x", 4, 16));
+        g.Outputs.Add(F32("y", 4, 16));
+        g.Initializers["w"] = Random(5, 16, 16);
+        g.Nodes.Add(N("MatMul", ["x", "w"], "h"));
+        g.Nodes.Add(N("Add", ["x", "h"], "y"));
+        var (q, inputs) = Quantize(new QdqOptions(), Apply(new InferShapes(), Model(g, 21)));
+        var mm = q.Graph.Nodes.Single(n => n.OpType == "MatMul");
+        Assert.NotEqual("x", mm.Inputs[0]);
+        Assert.Equal(["x", "h"], q.Graph.Nodes.Single(n => n.OpType == "Add").Inputs);
+        Assert.True(DynamicQuantizeTests.Cosine(((Tensor)Run(Model(g, 21), inputs)[0].Value!).ToDoubles(), ((Tensor)Run(q, inputs)[0].Value!).ToDoubles()) > 0.999);
+    }
+
+    [Fact]
     public void ANodeWithoutCalibratedInputsStaysFp32()
     {
         var m = Cnn();
