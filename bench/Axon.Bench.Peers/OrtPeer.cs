@@ -45,6 +45,24 @@ internal sealed class OrtPeer : IDisposable
         return [.. results.Select(r => r.GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray())];
     }
 
+    /// <summary>The first output for other feeds (accuracy checks on varied inputs; not timed).</summary>
+    public double[] FirstOutput(IReadOnlyDictionary<string, Tensor> feeds)
+    {
+        var values = feeds.Values.Select(ToOrt).ToArray();
+        try
+        {
+            using var results = _s.Run(_run, [.. feeds.Keys], values, [_outputNames[0]]);
+            return [.. results[0].GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v)];
+        }
+        finally
+        {
+            foreach (var v in values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var v in _inputs)

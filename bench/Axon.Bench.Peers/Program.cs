@@ -21,6 +21,7 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 // exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
 if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
 if (args.Contains("--precision-minilm")) { Axon.Bench.Peers.MiniLMInt8Bench.Run(args); return 0; }
+if (args.Contains("--int8-minilm-peer")) { Axon.Bench.Peers.MiniLMOrtInt8Bench.Run(args); return 0; }
 var opts = Args.Parse(args);
 var (bytes, name, gflop) = Source(opts);
 if (args.Contains("--compile"))

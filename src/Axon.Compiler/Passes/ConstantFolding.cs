@@ -19,6 +19,12 @@ public sealed class ConstantFolding : PassBase
 
     public override string Name => "constant-fold";
 
+    /// <summary>
+    /// Fold DequantizeLinear of constants too. Off in the cleanup passes, as ONNX Runtime does, so the QDQ fusions
+    /// (Quantization/QuantizedModelPasses) still see the int8 weights; they fold the leftovers afterwards.
+    /// </summary>
+    public bool FoldDequantize { get; init; }
+
     public override Axon.Graph.Graph Run(Axon.Graph.Graph graph, PassContext context)
     {
         var inputs = new HashSet<string>(graph.Inputs.Select(i => i.Name), StringComparer.Ordinal);
@@ -35,7 +41,7 @@ public sealed class ConstantFolding : PassBase
         foreach (var n in graph.Nodes)
         {
             context.CurrentNode = n;
-            if (!CanFold(n, known))
+            if (!CanFold(n, known) || !FoldDequantize && n.OpType == "DequantizeLinear" && n.Domain.Length == 0)
             {
                 continue;
             }

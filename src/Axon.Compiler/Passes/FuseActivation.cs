@@ -45,9 +45,10 @@ public sealed class FuseActivation : PassBase
         return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace);
     }
 
-    private sealed record Activation(string Name, float? Alpha = null, float? Beta = null);
+    internal sealed record Activation(string Name, float? Alpha = null, float? Beta = null);
 
-    private static Activation? Describe(Node n, GraphIndex ix, PassContext ctx)
+    /// <summary>The fused-epilogue form of an activation node (also used by the quantization fusions), or null.</summary>
+    internal static Activation? Describe(Node n, GraphIndex ix, PassContext ctx)
     {
         if (n.Domain == Rewrite.FusedDomain)
         {

@@ -7,7 +7,9 @@ namespace Axon.Compiler.Passes;
 /// Q/K/V = x·W (+ b); each reshaped to [B, S, H, D] and transposed to heads (K straight to [B, H, D, S] or via a second
 /// transpose); scores = Q·Kᵀ scaled by Div or Mul with a constant (or not at all); an optional additive mask;
 /// Softmax over the last axis; ·V; transposed back and reshaped to [B, S, H·D]. The fused node replaces the final Reshape;
-/// the shape arithmetic feeding the reshapes dies with the pattern (DCE).
+/// the shape arithmetic feeding the reshapes dies with the pattern (DCE). When Q, K and V are instead each the output of an
+/// INT8 product (axon:DynamicQuantMatMul without activation or residual, from a pre-quantized model), the same pattern
+/// becomes Concat(q, k, v) feeding axon:AttentionCore, so the attention still runs as one kernel.
 /// </summary>
 public sealed class FuseAttention : PassBase
 {
@@ -18,7 +20,8 @@ public sealed class FuseAttention : PassBase
     public override Axon.Graph.Graph Run(Axon.Graph.Graph graph, PassContext context)
     {
         var index = new GraphIndex(graph);
-        var replace = new Dictionary<Node, Node?>();
+        var replace = new Dictionary<Node, Node[]>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in graph.Nodes)
         {
             if (root.OpType != "Reshape" || root.Domain.Length != 0 || root.Inputs.Count != 2)
@@ -26,19 +29,20 @@ public sealed class FuseAttention : PassBase
                 continue;
             }
             context.CurrentNode = root;
-            if (Match(root, index) is { } fused)
+            if (Match(root, index, s => Rewrite.FreshName(graph, s, taken)) is { } fused)
             {
                 replace[root] = fused;
-                context.Count(Name, "fused");
+                context.Count(Name, fused.Length == 1 ? "fused" : "fused-quantized-projections");
             }
         }
         context.CurrentNode = null;
-        return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace);
+        return replace.Count == 0 ? graph : Quantization.MatMulWeightPass.Apply(graph, replace, new Dictionary<string, Tensor>());
     }
 
-    private sealed record Projection(string X, string W, string Bias, long Heads, long HeadDim);
+    /// <summary>A projection x·W (+ b), or (<paramref name="Computed"/>) an already projected value X.</summary>
+    private sealed record Projection(string X, string W, string Bias, long Heads, long HeadDim, bool Computed = false);
 
-    private static Node? Match(Node root, GraphIndex ix)
+    private static Node[]? Match(Node root, GraphIndex ix, Func<string, string> fresh)
     {
         var back = ix.Producer(root.Inputs[0], "Transpose");
         if (back is null || !Perm(back, ToHeads) || !OnlyShapeReaders(root.Inputs[0], ix))
@@ -102,10 +106,22 @@ public sealed class FuseAttention : PassBase
         {
             return null;
         }
-        return Rewrite.Fused("Attention",
+        if (q.Computed || k2.Computed || v.Computed)
+        {
+            if (!(q.Computed && k2.Computed && v.Computed))
+            {
+                return null;
+            }
+            string qkv = fresh(root.Outputs[0] + "_qkv");
+            var concat = new Node("Concat", [q.X, k2.X, v.X], [qkv], root.Name + "/qkv");
+            concat.SetAttr(Attr.Of("axis", -1L));
+            return [concat, Rewrite.Fused("AttentionCore", [qkv, mask], [root.Outputs[0]], root.Name,
+                Attr.Of("num_heads", q.Heads), Attr.Of("scale", (float)scale), Attr.Of("mask_kind", mask.Length > 0 ? "additive" : "none"))];
+        }
+        return [Rewrite.Fused("Attention",
             [q.X, q.W, q.Bias, k2.X, k2.W, k2.Bias, v.X, v.W, v.Bias, mask],
             [root.Outputs[0]], root.Name,
-            Attr.Of("num_heads", q.Heads), Attr.Of("scale", (float)scale), Attr.Of("mask_kind", mask.Length > 0 ? "additive" : "none"));
+            Attr.Of("num_heads", q.Heads), Attr.Of("scale", (float)scale), Attr.Of("mask_kind", mask.Length > 0 ? "additive" : "none"))];
     }
 
     /// <summary>Transpose(Reshape(proj, [B, S, H, D]), [0, 2, 1, 3]).</summary>
@@ -154,6 +170,14 @@ public sealed class FuseAttention : PassBase
             }
             bias = add.Inputs[1 - k];
             mm = ix.Producer(add.Inputs[k], "MatMul");
+        }
+        if (mm is null && ix.Producer(proj, "DynamicQuantMatMul", Rewrite.FusedDomain) is { } dq && !EpilogueTargets.HasActivation(dq)
+            && (dq.Inputs.Count <= 4 || dq.Inputs[4].Length == 0) && ix.Rank(dq.Inputs[0]) is -1 or 3 && ix.StaticShape(dq.Inputs[1]) is [_, int qw])
+        {
+            long h = tail[0]!.Value, hdim = tail[1]!.Value;
+            h = h <= 0 && hdim > 0 ? qw / hdim : h;
+            hdim = hdim <= 0 && h > 0 ? qw / h : hdim;
+            return h > 0 && hdim > 0 && h * hdim == qw ? new Projection(proj, "", "", h, hdim, Computed: true) : null;
         }
         if (mm is null || (ix.Constant(mm.Inputs[1]) is { } w ? w.Rank != 2 : ix.Rank(mm.Inputs[1]) != 2))
         {

@@ -27,6 +27,7 @@ public static class Pipelines
         steps.Add(Cleanup("cleanup"));
         if (optLevel == 1)
         {
+            steps.AddRange(Quantization.QuantizedModelPasses.Steps(optLevel));
             return steps;
         }
         // BN folding first: it needs the bare Conv, before any epilogue turns it into FusedConv.
@@ -45,6 +46,10 @@ public static class Pipelines
         steps.Add(new FuseResidualAdd());
         steps.Add(new FuseActivation());
         steps.Add(new DeadCodeElimination());
+        // Pre-quantized models (QDQ, QOperator, dynamic) onto the INT8 kernels: after the FP32 fusions, so GELU and the
+        // like are single nodes the quantized products can absorb, and before -O3's elementwise chains, which would
+        // swallow the bias/activation/residual nodes those products absorb.
+        steps.AddRange(Quantization.QuantizedModelPasses.Steps(optLevel));
         if (optLevel == 2)
         {
             return steps;

@@ -3,8 +3,9 @@ using Axon.Graph.Analysis;
 namespace Axon.Graph.Ops;
 
 /// <summary>
-/// axon:DynamicQuantMatMul(A, W, w_scale, bias?, Z?): A [..., K] float, W [K, N] int8 (quantized at compile time per
-/// output column), w_scale [N] float; the output [..., N] float, broadcast with Z.
+/// axon:DynamicQuantMatMul(A, W, w_scale, bias?, Z?, w_zero_point?) {per_tensor}: A [..., K] float, W [K, N] int8 or
+/// uint8 (quantized at compile time, or taken from a pre-quantized model), w_scale [N] or [1] float; the output [..., N]
+/// float, broadcast with Z.
 /// </summary>
 [Schema("DynamicQuantMatMul", Domain = "axon")]
 internal sealed class AxonDynamicQuantMatMulOp : IOpSchema
@@ -67,5 +68,22 @@ internal sealed class QLinearMatMulOp : IOpSchema
             return ctx.One(t, SymShape.UnknownRank);
         }
         return ctx.One(t, new SymShape([a[0], b[1]]));
+    }
+}
+
+/// <summary>axon:QLinearMatMul(a [..., K], a_scale, a_zp, b [K, N], b_scale, b_zp, y_scale, y_zp, bias?): [..., N] of y_zp's type.</summary>
+[Schema("QLinearMatMul", Domain = "axon")]
+internal sealed class AxonQLinearMatMulOp : IOpSchema
+{
+    public TypeInfo[] InferTypes(InferContext ctx)
+    {
+        var a = ctx.Shape(0);
+        var b = ctx.Shape(3);
+        var t = ctx.ElemType(7);
+        if (!a.HasRank || !b.HasRank || a.Rank < 1 || b.Rank != 2)
+        {
+            return ctx.One(t, SymShape.UnknownRank);
+        }
+        return ctx.One(t, new SymShape(a.Dims.Take(a.Rank - 1).Append(b[1]).ToArray()));
     }
 }

@@ -38,6 +38,62 @@ public static unsafe class DynamicQuant
         }
     }
 
+    /// <summary>
+    /// Quantizes all of <paramref name="x"/> (m×k, row stride ldx) with one scale and zero point over the whole range,
+    /// exactly as ONNX DynamicQuantizeLinear (q = clamp(round_half_even(x / scale) + zero, 0, 255), a true division); every
+    /// row gets the same entry in <paramref name="scales"/>/<paramref name="zeros"/> so the GEMM epilogue is unchanged.
+    /// </summary>
+    public static (float Scale, int Zero) QuantizeTensor(float* x, int m, int k, int ldx, byte* q, int ldq, float* scales, int* zeros)
+    {
+        float min = 0, max = 0;
+        bool nan = false;
+        for (int i = 0; i < m && k > 0; i++)
+        {
+            var row = new ReadOnlySpan<float>(x + (long)i * ldx, k);
+            float lo = TensorPrimitives.Min(row), hi = TensorPrimitives.Max(row);
+            nan |= float.IsNaN(lo) || float.IsNaN(hi);
+            min = MathF.Min(min, lo);
+            max = MathF.Max(max, hi);
+        }
+        var (scale, zero) = nan ? (1f, 0) : RowParams(min, max);
+        for (int i = 0; i < m; i++)
+        {
+            scales[i] = scale;
+            zeros[i] = zero;
+            QuantizeRowDivide(x + (long)i * ldx, k, scale, zero, q + (long)i * ldq);
+        }
+        return (scale, zero);
+    }
+
+    /// <summary>q[j] = clamp(round_half_even(x[j] / scale) + zero, 0, 255).</summary>
+    public static void QuantizeRowDivide(float* x, int k, float scale, int zero, byte* q)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var vz = Vector256.Create(zero);
+            var lo = Vector256<int>.Zero;
+            var hi = Vector256.Create(255);
+            var big = Vector256.Create(1e9f);
+            for (; j + 32 <= k; j += 32)
+            {
+                var i0 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j) / vs), big)) + vz, lo), hi).AsUInt32();
+                var i1 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 8) / vs), big)) + vz, lo), hi).AsUInt32();
+                var i2 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 16) / vs), big)) + vz, lo), hi).AsUInt32();
+                var i3 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 24) / vs), big)) + vz, lo), hi).AsUInt32();
+                Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).Store(q + j);
+            }
+        }
+        for (; j < k; j++)
+        {
+            q[j] = Scalar(x[j] / scale, 1f, zero);
+        }
+    }
+
+    /// <summary>Keeps rounded values inside int32 so the conversion saturates the right way (NaN stays NaN: converts to the zero point's side like the scalar path only for finite data).</summary>
+    private static Vector256<float> Clamp(Vector256<float> v, Vector256<float> big) => Vector256.Min(Vector256.Max(v, -big), big);
+
     /// <summary>q[j] = clamp(round_half_even(x[j] · inv) + zero, 0, 255).</summary>
     public static void QuantizeRow(float* x, int k, float inv, int zero, byte* q)
     {

@@ -43,6 +43,13 @@ public unsafe struct QGemmOutput
     public float* Multiplier;
     public int OutZero;
 
+    /// <summary>UInt8/Int8/Int32: an int32 bias per column (length N) added to the exact sum before requantization, or null.</summary>
+    public int* Bias;
+
+    /// <summary>UInt8/Int8: a narrower output range than the type's when <see cref="Clamp"/> (a fused Relu or Clip).</summary>
+    public bool Clamp;
+    public int QMin, QMax;
+
     /// <summary>Float32: the float epilogue after dequantization.</summary>
     public GemmEpilogue Epilogue;
 

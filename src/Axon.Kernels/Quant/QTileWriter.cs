@@ -29,6 +29,13 @@ internal readonly unsafe struct QTileWriter(QGemmOutput o, int k, void* c, int l
                     WriteFloat(t, row, j0, nr);
                     break;
                 case QOutputKind.Int32:
+                    if (o.Bias is not null)
+                    {
+                        for (int j = 0; j < nr; j++)
+                        {
+                            t[j] += o.Bias[j0 + j];
+                        }
+                    }
                     new ReadOnlySpan<int>(t, nr).CopyTo(new Span<int>((int*)c + (long)row * ldc + j0, nr));
                     break;
                 default:
@@ -87,10 +94,15 @@ internal readonly unsafe struct QTileWriter(QGemmOutput o, int k, void* c, int l
     {
         bool u8 = o.Kind == QOutputKind.UInt8;
         int lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+        if (o.Clamp)
+        {
+            lo = Math.Max(lo, o.QMin);
+            hi = Math.Min(hi, o.QMax);
+        }
         for (int j = 0; j < nr; j++)
         {
             double f = o.Multiplier[j0 + j];
-            double q = Math.Round(t[j] * f, MidpointRounding.ToEven) + o.OutZero;
+            double q = Math.Round(((double)t[j] + (o.Bias is null ? 0 : o.Bias[j0 + j])) * f, MidpointRounding.ToEven) + o.OutZero;
             int v = (int)Math.Clamp(q, lo, hi);
             if (u8)
             {

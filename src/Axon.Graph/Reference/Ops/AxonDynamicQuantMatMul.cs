@@ -1,11 +1,13 @@
 namespace Axon.Graph.Reference.Ops;
 
 /// <summary>
-/// axon:DynamicQuantMatMul(A, W, w_scale, bias?, Z?) {activation...}: each row of A is quantized to u8 at run time with its
-/// own scale and zero point (range widened to include 0; scale = (max - min)/255; zero = round(-min/scale);
-/// q = clamp(round_half_even(x·(1/scale)) + zero, 0, 255)), multiplied exactly in integers by the int8 weights W [K, N],
-/// and dequantized as (float)sum · (row scale · w_scale[j]); then + bias, + Z and the activation like axon:FusedMatMul.
-/// The fast kernel (Axon.Kernels.Quant) performs the same arithmetic.
+/// axon:DynamicQuantMatMul(A, W, w_scale, bias?, Z?, w_zero_point?) {per_tensor, activation...}: A is quantized to u8 at
+/// run time, each row with its own scale and zero point (or, with <c>per_tensor=1</c>, the whole tensor with one, exactly
+/// as ONNX DynamicQuantizeLinear: range widened to include 0; scale = (max - min)/255; zero = round(-min/scale);
+/// q = clamp(round_half_even(x/scale) + zero, 0, 255); the per-row form multiplies by 1/scale instead), multiplied exactly
+/// in integers by (W - w_zero_point) with W [K, N] int8 or uint8 (zero point per tensor or per column), and dequantized as
+/// (float)sum · (a scale · w_scale[j]); then + bias, + Z and the activation like axon:FusedMatMul. The fast kernel
+/// (Axon.Kernels.Quant) performs the same arithmetic.
 /// </summary>
 [Op("DynamicQuantMatMul", Domain = "axon")]
 internal sealed class AxonDynamicQuantMatMul : IReferenceOp
@@ -15,38 +17,43 @@ internal sealed class AxonDynamicQuantMatMul : IReferenceOp
         var at = ctx.Input(0);
         var wt = ctx.Input(1);
         var st = ctx.Input(2);
-        if (at.DType != DType.Float32 || wt.DType != DType.Int8 || st.DType != DType.Float32 || wt.Rank != 2 || at.Rank < 1)
+        var zt = ctx.OptionalInput(5);
+        if (at.DType != DType.Float32 || wt.DType is not (DType.Int8 or DType.UInt8) || st.DType != DType.Float32 || wt.Rank != 2 || at.Rank < 1)
         {
-            throw ctx.Error($"expects A float [..., K], W int8 [K, N] and w_scale float [N]; got {at}, {wt}, {st}");
+            throw ctx.Error($"expects A float [..., K], W int8/uint8 [K, N] and w_scale float [N]; got {at}, {wt}, {st}");
         }
         int k = wt.Shape[0], n = wt.Shape[1];
-        if (at.Shape[^1] != k || st.Length != n)
+        if (at.Shape[^1] != k || st.Length != n && st.Length != 1 || zt is not null && (zt.DType != wt.DType || zt.Length != n && zt.Length != 1))
         {
-            throw ctx.Error($"A's last dimension {at.Shape[^1]} must equal W's rows {k}, and w_scale must have {n} values (has {st.Length})");
+            throw ctx.Error($"A's last dimension {at.Shape[^1]} must equal W's rows {k}; w_scale and w_zero_point (W's type) must have 1 or {n} values");
         }
+        bool perTensor = ctx.Int("per_tensor", 0) != 0;
         int m = (int)(at.Length / Math.Max(1, k));
         var a = at.ReadOnlySpan<float>();
-        var w = wt.ReadOnlySpan<sbyte>();
+        var w = wt.ToDoubles();
+        var wz = zt?.ToDoubles();
         var ws = st.ReadOnlySpan<float>();
         var y = new float[m * n];
         var q = new int[k];
+        var (tScale, tZero) = perTensor ? RowParams(a) : (1f, 0);
         for (int i = 0; i < m; i++)
         {
             var row = a.Slice(i * k, k);
-            var (scale, zero) = RowParams(row);
+            var (scale, zero) = perTensor ? (tScale, tZero) : RowParams(row);
             float inv = 1f / scale;
             for (int p = 0; p < k; p++)
             {
-                q[p] = Quantize(row[p], inv, zero) - zero;
+                q[p] = (perTensor ? QuantizeDivide(row[p], scale, zero) : Quantize(row[p], inv, zero)) - zero;
             }
             for (int j = 0; j < n; j++)
             {
+                int zj = wz is null ? 0 : (int)wz[wz.Length == 1 ? 0 : j];
                 int s = 0;
                 for (int p = 0; p < k; p++)
                 {
-                    s += q[p] * w[p * n + j];
+                    s += q[p] * ((int)w[p * n + j] - zj);
                 }
-                y[i * n + j] = s * (scale * ws[j]);
+                y[i * n + j] = s * (scale * ws[ws.Length == 1 ? 0 : j]);
             }
         }
         var shape = at.Shape[..^1].Append(n).ToArray();
@@ -78,9 +85,12 @@ internal sealed class AxonDynamicQuantMatMul : IReferenceOp
         return (scale, (int)Math.Clamp(MathF.Round(-min / scale), 0, 255));
     }
 
-    internal static int Quantize(float x, float inv, int zero)
+    internal static int Quantize(float x, float inv, int zero) => Saturate(MathF.Round(x * inv), zero);
+
+    internal static int QuantizeDivide(float x, float scale, int zero) => Saturate(MathF.Round(x / scale), zero);
+
+    private static int Saturate(float r, int zero)
     {
-        float r = MathF.Round(x * inv);
         int v = float.IsNaN(r) ? 0 : r >= 1e9f ? 1_000_000_000 : r <= -1e9f ? -1_000_000_000 : (int)r;
         return Math.Clamp(v + zero, 0, 255);
     }
