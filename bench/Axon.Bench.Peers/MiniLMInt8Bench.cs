@@ -95,7 +95,7 @@ internal static class MiniLMInt8Bench
         var options = new Axon.Runtime.Precision.StaticQuantizeOptions
         {
             Method = Axon.Compiler.Quantization.Calibration.Calibrators.Parse(Get(args, "--method") ?? "entropy"),
-            Qdq = new Axon.Compiler.Quantization.QdqOptions { PerChannel = true, SymmetricActivations = args.Contains("--symmetric") },
+            Qdq = new Axon.Compiler.Quantization.QdqOptions { PerChannel = true, SymmetricActivations = args.Contains("--symmetric"), ActivationProducts = !args.Contains("--fp32-activation-products") },
         };
         using var pool = new WorkerPool(threads);
         var sq = Axon.Runtime.Precision.StaticQuantizer.Quantize(model, calibration, options, pool);

@@ -29,6 +29,7 @@ internal static class QuantizeCommand
         var symmetric = new Option<bool>("--symmetric") { Description = "static: int8 activations with zero point 0" };
         var asymmetric = new Option<bool>("--asymmetric") { Description = "static: uint8 activations with a zero point (the default)" };
         var weightBits = new Option<int>("--weight-bits") { Description = "static: 7 (the AVX2 kernel's fast path, default) or 8 bit weights", DefaultValueFactory = _ => 7 };
+        var noActProducts = new Option<bool>("--fp32-activation-products") { Description = "static: keep products of two activations (attention scores) in FP32" };
         var exclude = new Option<string?>("--exclude") { Description = "comma-separated node (or output) names to keep in FP32" };
         var dynamic = new Option<bool>("--dynamic") { Description = "dynamic quantization: weights per channel now, activations per row at run time" };
         var emitOnnx = new Option<string?>("--emit-onnx") { Description = "static: also write the QDQ ONNX model (loads in ONNX Runtime)" };
@@ -40,7 +41,7 @@ internal static class QuantizeCommand
         var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32).\n" +
             "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx")
         {
-            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, exclude, dynamic, emitOnnx, minCosine, maxDrop, labels, force, threads,
+            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, minCosine, maxDrop, labels, force, threads,
         };
         cmd.SetAction(p =>
         {
@@ -86,6 +87,7 @@ internal static class QuantizeCommand
                         SymmetricActivations = p.GetValue(symmetric),
                         Exclude = excluded,
                         WeightQMax = p.GetValue(weightBits) == 8 ? 127 : 63,
+                        ActivationProducts = !p.GetValue(noActProducts),
                     },
                 },
                 MinCosine = p.GetValue(minCosine),

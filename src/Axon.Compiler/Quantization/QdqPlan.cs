@@ -17,6 +17,12 @@ public sealed record QdqOptions
 
     /// <summary>Largest weight magnitude: 63 (7 bits, the AVX2 fast path) or 127.</summary>
     public int WeightQMax { get; init; } = 63;
+
+    /// <summary>Products of two activations (attention's Q·Kᵀ and P·V) quantized too (ONNX Runtime's default); off keeps them FP32.</summary>
+    public bool ActivationProducts { get; init; } = true;
+
+    /// <summary>Products whose reduction length (Conv: C/group·kh·kw; MatMul/Gemm: K) is below this stay FP32: too little work to gain, all of the rounding.</summary>
+    public int MinK { get; init; } = 16;
 }
 
 /// <summary>
@@ -26,6 +32,7 @@ public sealed record QdqOptions
 /// node through ops that only move or select values (MaxPool, Reshape, Flatten, Transpose, ...), together with the
 /// tensors along that path. Those path tensors share the quantization of the tensor they come from, so a fusion can
 /// run the moving ops on the 8-bit values directly. Graph outputs are never quantized (the model's results stay FP32).
+/// Products with a reduction shorter than <see cref="QdqOptions.MinK"/> stay FP32 (as in dynamic quantization).
 /// </summary>
 internal sealed class QdqPlan
 {
@@ -60,7 +67,7 @@ internal sealed class QdqPlan
             {
                 plan.Excluded.Add(n);
             }
-            else if (Match(n, ix) is { } t)
+            else if (Match(n, ix, o) is { } t)
             {
                 plan.Nodes.Add(t);
                 for (int i = 0; i < Math.Min(2, n.Inputs.Count); i++)
@@ -125,7 +132,7 @@ internal sealed class QdqPlan
             : y;
     }
 
-    private static Target? Match(Node n, GraphIndex ix)
+    private static Target? Match(Node n, GraphIndex ix, QdqOptions o)
     {
         if (n.Domain.Length > 0 || n.OpType is not ("Conv" or "MatMul" or "Gemm") || n.Inputs.Count < 2 || n.Outputs.Count != 1)
         {
@@ -141,20 +148,24 @@ internal sealed class QdqPlan
         switch (n.OpType)
         {
             case "Conv":
-                if (w is null || w.Rank < 3)
+                if (w is null || w.Rank < 3 || w.Shape.Skip(1).Aggregate(1, (a, d) => a * d) < o.MinK)
                 {
                     return null;
                 }
                 return new Target(n, 1, 0, ix.Constant(bias) is { Rank: 1, DType: DType.Float32 } b && b.Length == w.Shape[0] ? 2 : -1);
             case "MatMul":
                 // Two activations (attention's products) quantize both; a constant weight must be a matrix.
-                return w is null ? new Target(n, -1, -1, -1) : w.Rank == 2 ? new Target(n, 1, 1, -1) : null;
+                if (w is null)
+                {
+                    return o.ActivationProducts && !(ix.StaticShape(n.Inputs[1]) is { Length: >= 2 } s && s[^2] < o.MinK) ? new Target(n, -1, -1, -1) : null;
+                }
+                return w.Rank == 2 && w.Shape[0] >= o.MinK ? new Target(n, 1, 1, -1) : null;
             default:
-                if (w is not { Rank: 2 })
+                int axis = n.GetInt("transB", 0) != 0 ? 0 : 1;
+                if (w is not { Rank: 2 } || w.Shape[1 - axis] < o.MinK)
                 {
                     return null;
                 }
-                int axis = n.GetInt("transB", 0) != 0 ? 0 : 1;
                 bool biasOk = n.GetFloat("beta", 1f) == 1f && ix.Constant(bias) is { Rank: 1, DType: DType.Float32 } c && c.Length == w.Shape[axis];
                 return new Target(n, 1, axis, biasOk ? 2 : -1);
         }

@@ -162,6 +162,23 @@ public class InsertQdqTests
     }
 
     [Fact]
+    public void ShortReductionsAndOptionallyActivationProductsStayFp32()
+    {
+        // a[4,16]·b[16,8] (two activations, K 16) and x[4,8]·w[8,8] (K 8 < MinK).
+        var g = new Axon.Graph.Graph();
+        g.Inputs.Add(F32("a", 4, 16));
+        g.Inputs.Add(F32("b", 16, 8));
+        g.Outputs.Add(F32("y", 4, 8));
+        g.Initializers["w"] = Random(6, 8, 8);
+        g.Nodes.Add(N("MatMul", ["a", "b"], "x"));
+        g.Nodes.Add(N("MatMul", ["x", "w"], "y"));
+        var m = Apply(new InferShapes(), Model(g, 21));
+        Assert.Equal(["a", "b"], InsertQdq.TensorsToCalibrate(m.Graph, new QdqOptions()));
+        Assert.Empty(InsertQdq.TensorsToCalibrate(m.Graph, new QdqOptions { ActivationProducts = false }));
+        Assert.Equal(["a", "b", "x"], InsertQdq.TensorsToCalibrate(m.Graph, new QdqOptions { MinK = 8 }));
+    }
+
+    [Fact]
     public void ANodeWithoutCalibratedInputsStaysFp32()
     {
         var m = Cnn();
