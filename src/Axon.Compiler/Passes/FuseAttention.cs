@@ -22,6 +22,7 @@ public sealed class FuseAttention : PassBase
         var index = new GraphIndex(graph);
         var replace = new Dictionary<Node, Node[]>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
+        var inits = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var root in graph.Nodes)
         {
             if (root.OpType != "Reshape" || root.Domain.Length != 0 || root.Inputs.Count != 2)
@@ -29,20 +30,20 @@ public sealed class FuseAttention : PassBase
                 continue;
             }
             context.CurrentNode = root;
-            if (Match(root, index, s => Rewrite.FreshName(graph, s, taken)) is { } fused)
+            if (Match(root, index, s => Rewrite.FreshName(graph, s, taken), inits) is { } fused)
             {
                 replace[root] = fused;
                 context.Count(Name, fused.Length == 1 ? "fused" : "fused-quantized-projections");
             }
         }
         context.CurrentNode = null;
-        return replace.Count == 0 ? graph : Quantization.MatMulWeightPass.Apply(graph, replace, new Dictionary<string, Tensor>());
+        return replace.Count == 0 ? graph : Quantization.MatMulWeightPass.Apply(graph, replace, inits);
     }
 
     /// <summary>A projection x·W (+ b), or (<paramref name="Computed"/>) an already projected value X.</summary>
     private sealed record Projection(string X, string W, string Bias, long Heads, long HeadDim, bool Computed = false);
 
-    private static Node[]? Match(Node root, GraphIndex ix, Func<string, string> fresh)
+    private static Node[]? Match(Node root, GraphIndex ix, Func<string, string> fresh, Dictionary<string, Tensor> inits)
     {
         var back = ix.Producer(root.Inputs[0], "Transpose");
         if (back is null || !Perm(back, ToHeads) || !OnlyShapeReaders(root.Inputs[0], ix))
@@ -113,8 +114,13 @@ public sealed class FuseAttention : PassBase
                 return null;
             }
             string qkv = fresh(root.Outputs[0] + "_qkv");
-            var concat = new Node("Concat", [q.X, k2.X, v.X], [qkv], root.Name + "/qkv");
-            concat.SetAttr(Attr.Of("axis", -1L));
+            // One INT8 product over the concatenated weights when Q, K and V quantize the same input alike; else a Concat.
+            var concat = Quantization.QuantizedProjections.Merge([q.X, k2.X, v.X], qkv, ix, fresh, inits);
+            if (concat is null)
+            {
+                concat = new Node("Concat", [q.X, k2.X, v.X], [qkv], root.Name + "/qkv");
+                concat.SetAttr(Attr.Of("axis", -1L));
+            }
             return [concat, Rewrite.Fused("AttentionCore", [qkv, mask], [root.Outputs[0]], root.Name,
                 Attr.Of("num_heads", q.Heads), Attr.Of("scale", (float)scale), Attr.Of("mask_kind", mask.Length > 0 ? "additive" : "none"))];
         }

@@ -3,6 +3,7 @@ using Axon.Compiler.Planning;
 using Axon.Compiler.Quantization;
 using Axon.Graph;
 using Axon.Kernels.Threading;
+using Axon.Compiler.Tests.Support;
 using static Axon.Compiler.Tests.Support.PassKit;
 
 namespace Axon.Compiler.Tests.Quantization;
@@ -109,5 +110,83 @@ public class FuseDynamicMatMulIntegerTests
         var after = new PassManager([new InferShapes(), .. QuantizedModelPasses.Steps(2)]).Run(model);
         Assert.Equal(0, Count(after, "axon:DynamicQuantMatMul"));
         Assert.Equal(1, Count(after, "MatMulInteger"));
+    }
+
+    /// <summary>MiniLM in ORT's quantize_dynamic form (per-column 7-bit weights), written here the way the bench writes it.</summary>
+    private static Model OrtFormMiniLM(Model fp32)
+    {
+        var g = fp32.Graph.Clone();
+        g.Nodes.Clear();
+        var dql = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var n in fp32.Graph.Nodes)
+        {
+            if (n.OpType != "MatMul" || !fp32.Graph.Initializers.TryGetValue(n.Inputs[1], out var w) || w.Rank != 2 || w.DType != DType.Float32)
+            {
+                g.Nodes.Add(n);
+                continue;
+            }
+            string x = n.Inputs[0], y = n.Outputs[0], wn = n.Inputs[1];
+            if (!dql.ContainsKey(x))
+            {
+                g.Nodes.Add(N("DynamicQuantizeLinear", [x], [x + "_q", x + "_s", x + "_z"]));
+                dql[x] = x;
+            }
+            int k = w.Shape[0], cols = w.Shape[1];
+            var f = w.ToArray<float>();
+            var scale = new float[cols];
+            var q = new sbyte[k * cols];
+            for (int j = 0; j < cols; j++)
+            {
+                float max = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    max = MathF.Max(max, MathF.Abs(f[p * cols + j]));
+                }
+                scale[j] = max > 0 ? max / 64 : 1;
+                for (int p = 0; p < k; p++)
+                {
+                    q[p * cols + j] = (sbyte)Math.Clamp(MathF.Round(f[p * cols + j] / scale[j]), -64, 64);
+                }
+            }
+            g.Initializers.Remove(wn);
+            g.Initializers[wn + "_q"] = Tensor.FromArray(q, k, cols);
+            g.Initializers[wn + "_s"] = Tensor.FromArray(scale, cols);
+            g.Initializers[wn + "_z"] = Tensor.FromArray(new sbyte[cols], cols);
+            g.Nodes.Add(N("MatMulInteger", [x + "_q", wn + "_q", x + "_z", wn + "_z"], y + "_i"));
+            g.Nodes.Add(N("Mul", [x + "_s", wn + "_s"], y + "_scale"));
+            g.Nodes.Add(N("Cast", [y + "_i"], y + "_f", Attr.Of("to", (long)DType.Float32)));
+            g.Nodes.Add(N("Mul", [y + "_f", y + "_scale"], y));
+        }
+        var m = new Model(g);
+        foreach (var kv in fp32.OpsetImports)
+        {
+            m.OpsetImports[kv.Key] = kv.Value;
+        }
+        return m;
+    }
+
+    [Fact]
+    public void OrtQuantizedMiniLMRunsOnInt8ProductsAndFusedAttention()
+    {
+        var fp32 = MiniLM.Load();
+        Assert.NotNull(fp32);
+        var model = OrtFormMiniLM(fp32!);
+        var fused = Pipelines.For(2).Run(model);
+        Assert.Equal(0, Count(fused, "MatMulInteger") + Count(fused, "DynamicQuantizeLinear"));
+        // Q|K|V merged into one product per layer, the output and two feed-forward products: 4 per layer.
+        Assert.Equal(6 * 4, Count(fused, "axon:DynamicQuantMatMul"));
+        Assert.Equal(6, Count(fused, "axon:AttentionCore"));
+        const int seq = 12;
+        var rng = new Random(5);
+        var inputs = new Dictionary<string, IValue?>
+        {
+            ["input_ids"] = Tensor.FromArray(Enumerable.Range(0, seq).Select(i => i == 0 ? 101L : rng.Next(1000, 30000)).ToArray(), 1, seq),
+            ["attention_mask"] = Tensor.FromArray(Enumerable.Range(0, seq).Select(i => i < 10 ? 1L : 0L).ToArray(), 1, seq),
+            ["token_type_ids"] = Tensor.FromArray(new long[seq], 1, seq),
+        };
+        // The fused graph computes what the ONNX Runtime form computes (same quantization, same integer products).
+        var a = ((Tensor)Run(model, inputs)[0].Value!).ToDoubles();
+        var b = ((Tensor)Run(fused, inputs)[0].Value!).ToDoubles();
+        Assert.True(DynamicQuantizeTests.Cosine(a, b) > 0.9999, $"cosine {DynamicQuantizeTests.Cosine(a, b)}");
     }
 }
