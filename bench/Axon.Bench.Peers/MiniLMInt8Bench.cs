@@ -31,9 +31,10 @@ internal static class MiniLMInt8Bench
             "int8" => new CompileOptions { Quantize = QuantizeMode.Dynamic },
             "bf16" => new CompileOptions { AutoCast = AutoCast.MatMult, AutoCastType = CastType.BFloat16 },
             "fp16" => new CompileOptions { AutoCast = AutoCast.MatMult, AutoCastType = CastType.Float16 },
-            _ => throw new ArgumentException($"--mode {mode}: expected int8, bf16 or fp16"),
+            "int8-static" => new CompileOptions(),
+            _ => throw new ArgumentException($"--mode {mode}: expected int8, int8-static, bf16 or fp16"),
         };
-        var low = Pipelines.For(lowOptions).Run(model);
+        var low = mode == "int8-static" ? Pipelines.For(lowOptions).Run(StaticQdq(model, args, batch, seq, threads)) : Pipelines.For(lowOptions).Run(model);
         using var pool = new WorkerPool(threads);
         using var a = new InferenceSession(fp32, pool);
         using var b = new InferenceSession(low, pool);
@@ -84,6 +85,26 @@ internal static class MiniLMInt8Bench
                 }
             }
         }
+    }
+
+    /// <summary>--mode int8-static: the QDQ model calibrated (--method, default entropy) on --calibration-batches batches of varied inputs (seed 7, not the accuracy inputs).</summary>
+    private static Model StaticQdq(Model model, string[] args, int batch, int seq, int threads)
+    {
+        var rng = new Random(7);
+        var calibration = Axon.Runtime.Precision.SampleSet.FromTensors(Enumerable.Range(0, Int(args, "--calibration-batches", 4)).Select(_ => Feeds(rng, batch, seq)).ToList());
+        var options = new Axon.Runtime.Precision.StaticQuantizeOptions
+        {
+            Method = Axon.Compiler.Quantization.Calibration.Calibrators.Parse(Get(args, "--method") ?? "entropy"),
+            Qdq = new Axon.Compiler.Quantization.QdqOptions { PerChannel = true, SymmetricActivations = args.Contains("--symmetric"), ActivationProducts = !args.Contains("--fp32-activation-products") },
+        };
+        using var pool = new WorkerPool(threads);
+        var sq = Axon.Runtime.Precision.StaticQuantizer.Quantize(model, calibration, options, pool);
+        Console.WriteLine($"  static INT8: {sq.QuantizedNodes} nodes quantized, {options.Method} calibration on {calibration.Samples.Count} batches");
+        if (Get(args, "--emit-onnx") is { } path)
+        {
+            OnnxModel.Save(sq.Model, path);
+        }
+        return sq.Model;
     }
 
     internal static Dictionary<string, Tensor> Feeds(Random rng, int batch, int seq)

@@ -40,6 +40,7 @@ public static class AxonCli
         root.Subcommands.Add(AdviseCommand.Create(io));
         root.Subcommands.Add(QuantizeCommand.Create(io));
         root.Subcommands.Add(CompareCommand.Create(io));
+        root.Subcommands.Add(PrecisionSweepCommand.Create(io));
         root.Subcommands.Add(ProfileCommand.Create(io));
         root.Subcommands.Add(MonitorCommand.Create(io));
         root.Subcommands.Add(TopCommand.Create(io));

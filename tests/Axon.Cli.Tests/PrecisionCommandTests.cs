@@ -84,5 +84,76 @@ public sealed class PrecisionCommandTests : IDisposable
         Assert.Contains("x.npy", err);
     }
 
+    [Fact]
+    public void StaticQuantizeWritesTheArtifactAndAQdqOnnxModel()
+    {
+        string model = Setup();
+        string outPath = Path.Combine(_dir.Path, "mlp.static.axon");
+        string onnx = Path.Combine(_dir.Path, "mlp.qdq.onnx");
+        var (code, output, err) = CliHarness.Run("quantize", model, "-o", outPath, "--calibration", Path.Combine(_dir.Path, "samples"),
+            "--method", "percentile", "--percentile", "99.9", "--per-channel", "--symmetric", "--emit-onnx", onnx, "--force");
+        Assert.True(code == 0, err);
+        Assert.Contains("quantized 2 Conv/MatMul/Gemm node(s) to INT8 (static, percentile calibration: int8 symmetric activations, weights per channel)", output);
+        Assert.Contains("calibrate: histograms", err);
+        Assert.True(File.Exists(outPath));
+        var qdq = OnnxModel.Load(onnx);
+        Assert.Equal(2, qdq.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear"));
+        Assert.Equal(2, qdq.Graph.Nodes.Count(n => n.OpType == "DequantizeLinear" && n.GetInt("axis", -1) == 1));
+        // The artifact compares close to FP32 on the samples.
+        string json = Path.Combine(_dir.Path, "s.json");
+        (code, _, err) = CliHarness.Run("compare", model, outPath, "--inputs", Path.Combine(_dir.Path, "samples"), "--json", json);
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.InRange(doc.RootElement.GetProperty("outputs")[0].GetProperty("cosine").GetDouble(), 0.99, 1.0);
+    }
+
+    [Fact]
+    public void StaticQuantizeRefusesWithoutForceAndNeedsCalibration()
+    {
+        string model = Setup();
+        string outPath = Path.Combine(_dir.Path, "refused-static.axon");
+        var (code, _, err) = CliHarness.Run("quantize", model, "-o", outPath, "--calibration", Path.Combine(_dir.Path, "samples"), "--min-cosine", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("AXQ010", err);
+        Assert.False(File.Exists(outPath));
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--method", "entropy").Code);
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--dynamic", "--emit-onnx", "x.onnx").Code);
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--calibration", Path.Combine(_dir.Path, "samples"), "--weight-bits", "4").Code);
+    }
+
+    [Fact]
+    public void PrecisionSweepTabulatesEveryMode()
+    {
+        string model = Setup();
+        string samples = Path.Combine(_dir.Path, "samples");
+        string json = Path.Combine(_dir.Path, "sweep.json");
+        string png = Path.Combine(_dir.Path, "sweep.png");
+        var (code, output, err) = CliHarness.Run("precision-sweep", model, "--inputs", samples, "--calibration", samples, "--rounds", "1", "--json", json, "--chart", png);
+        Assert.True(code == 0, err);
+        foreach (var mode in new[] { "fp32", "bf16-matmult", "bf16-all", "fp16-matmult", "fp16-all", "int8-dynamic", "int8-static" })
+        {
+            Assert.Contains(mode, output);
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var rows = doc.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("mode").GetString()!);
+        Assert.Equal(7, rows.Count);
+        Assert.Equal(1.0, rows["fp32"].GetProperty("worst_cosine").GetDouble());
+        Assert.Equal(1.0, rows["fp32"].GetProperty("speedup").GetDouble());
+        foreach (var m in new[] { "bf16-matmult", "fp16-all", "int8-dynamic", "int8-static" })
+        {
+            double cos = rows[m].GetProperty("worst_cosine").GetDouble();
+            Assert.InRange(cos, 0.99, 1.0);
+            Assert.True(rows[m].GetProperty("max_abs").GetDouble() > 0, $"{m} gives exactly FP32's outputs");
+        }
+        // Half-width weights are half the bytes.
+        Assert.True(rows["bf16-matmult"].GetProperty("weight_bytes").GetInt64() < 0.6 * rows["fp32"].GetProperty("weight_bytes").GetInt64());
+        Assert.True(new FileInfo(png).Length > 1000);
+        // Without calibration samples the static mode is skipped, and says why.
+        (code, output, _) = CliHarness.Run("precision-sweep", model, "--inputs", samples, "--rounds", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("skipped: no --calibration samples", output);
+        Assert.Equal(2, CliHarness.Run("precision-sweep", model).Code);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

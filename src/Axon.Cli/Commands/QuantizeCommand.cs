@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Axon.Compiler;
 using Axon.Compiler.Artifact;
+using Axon.Compiler.Quantization;
+using Axon.Compiler.Quantization.Calibration;
+using Axon.Onnx;
 using Axon.Runtime.Precision;
 
 namespace Axon.Cli.Commands;
 
 /// <summary>
-/// <c>axon quantize MODEL.onnx -o MODEL.int8.axon --dynamic [--calibration DIR] [--exclude NODE,...] [--min-cosine 0.99]
+/// <c>axon quantize MODEL.onnx -o MODEL.int8.axon --calibration DIR [--method minmax|percentile|entropy] [--per-channel]
+/// [--symmetric|--asymmetric] [--exclude NODE,...] [--emit-onnx MODEL.qdq.onnx]</c> (static: calibrated activation
+/// scales, QDQ graph) or <c>--dynamic</c> (activations per row at run time), then <c>[--min-cosine 0.99]
 /// [--max-top1-drop 1] [--force]</c>: INT8 quantization that must prove it helped. It compiles the model in FP32 and
 /// quantized, compares both on the samples, prints the report and writes the artifact only when the quantized model is
 /// faster and within the accuracy floor (or with --force); otherwise exit 1 (AXQ010).
@@ -18,28 +23,29 @@ internal static class QuantizeCommand
         var model = new Argument<string>("model") { Description = "the FP32 .onnx model" };
         var output = new Option<string?>("--output", "-o") { Description = "the .axon artifact to write (default: MODEL.int8.axon)" };
         var calibration = new Option<string?>("--calibration") { Description = "sample folder (one sub-folder per sample, <input>.npy each) for calibration and the report" };
-        var method = new Option<string?>("--method") { Description = "static calibration method minmax|percentile|entropy (static quantization is not available yet)" };
-        var perChannel = new Option<bool>("--per-channel") { Description = "per-output-channel weight scales (always on)" };
-        var symmetric = new Option<bool>("--symmetric") { Description = "symmetric activations (static only; not available yet)" };
-        var asymmetric = new Option<bool>("--asymmetric") { Description = "asymmetric activations (what dynamic quantization uses)" };
+        var method = new Option<string?>("--method") { Description = "static calibration method minmax|percentile|entropy (default minmax)" };
+        var percentile = new Option<double>("--percentile") { Description = "percentile the percentile method clips at", DefaultValueFactory = _ => 99.99 };
+        var perChannel = new Option<bool>("--per-channel") { Description = "one weight scale per output channel (static; dynamic always does)" };
+        var symmetric = new Option<bool>("--symmetric") { Description = "static: int8 activations with zero point 0" };
+        var asymmetric = new Option<bool>("--asymmetric") { Description = "static: uint8 activations with a zero point (the default)" };
+        var weightBits = new Option<int>("--weight-bits") { Description = "static: 7 (the AVX2 kernel's fast path, default) or 8 bit weights", DefaultValueFactory = _ => 7 };
+        var noActProducts = new Option<bool>("--fp32-activation-products") { Description = "static: keep products of two activations (attention scores) in FP32" };
         var exclude = new Option<string?>("--exclude") { Description = "comma-separated node (or output) names to keep in FP32" };
         var dynamic = new Option<bool>("--dynamic") { Description = "dynamic quantization: weights per channel now, activations per row at run time" };
-        var emitOnnx = new Option<string?>("--emit-onnx") { Description = "also write a QDQ ONNX model (not available yet)" };
+        var emitOnnx = new Option<string?>("--emit-onnx") { Description = "static: also write the QDQ ONNX model (loads in ONNX Runtime)" };
         var minCosine = new Option<double>("--min-cosine") { Description = "accuracy floor: worst output cosine against FP32", DefaultValueFactory = _ => 0.99 };
         var maxDrop = new Option<double>("--max-top1-drop") { Description = "largest allowed top-1 drop in points (with --labels: accuracy, else disagreement)", DefaultValueFactory = _ => 1.0 };
         var labels = new Option<string?>("--labels") { Description = "one integer class label per line for the calibration samples" };
         var force = new Option<bool>("--force") { Description = "write the model even when it is slower or less accurate than allowed" };
         var threads = new Option<int>("--threads") { Description = "worker threads for the report", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32)")
+        var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32).\n" +
+            "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx")
         {
-            model, output, calibration, method, perChannel, symmetric, asymmetric, exclude, dynamic, emitOnnx, minCosine, maxDrop, labels, force, threads,
+            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, minCosine, maxDrop, labels, force, threads,
         };
         cmd.SetAction(p =>
         {
-            if (!p.GetValue(dynamic))
-            {
-                throw new UsageException("static quantization (calibrated activation scales) is not available yet (AXQ003); use --dynamic");
-            }
+            bool isDynamic = p.GetValue(dynamic);
             if (p.GetValue(method) is { } m && m is not ("minmax" or "percentile" or "entropy"))
             {
                 throw new UsageException($"--method must be minmax, percentile or entropy, not '{m}'");
@@ -48,9 +54,17 @@ internal static class QuantizeCommand
             {
                 throw new UsageException("--symmetric and --asymmetric exclude each other");
             }
-            if (p.GetValue(emitOnnx) is not null)
+            if (isDynamic && (p.GetValue(emitOnnx) is not null || p.GetValue(method) is not null || p.GetValue(symmetric)))
             {
-                throw new UsageException("--emit-onnx is not available yet (AXQ003)");
+                throw new UsageException("--method, --symmetric and --emit-onnx are for static quantization; leave out --dynamic");
+            }
+            if (!isDynamic && p.GetValue(calibration) is null)
+            {
+                throw new UsageException("static quantization needs --calibration DIR (one sub-folder per sample with <input>.npy files); or use --dynamic");
+            }
+            if (p.GetValue(weightBits) is not (7 or 8) || p.GetValue(percentile) is not (> 50 and <= 100))
+            {
+                throw new UsageException("--weight-bits must be 7 or 8 and --percentile in (50, 100]");
             }
             if (p.GetValue(minCosine) is < -1 or > 1 || p.GetValue(maxDrop) < 0)
             {
@@ -62,15 +76,45 @@ internal static class QuantizeCommand
             {
                 ModelPath = path,
                 SamplesDir = p.GetValue(calibration),
-                Options = new CompileOptions { Quantize = QuantizeMode.Dynamic, PrecisionExclude = excluded },
+                Options = new CompileOptions { Quantize = isDynamic ? QuantizeMode.Dynamic : QuantizeMode.None, PrecisionExclude = isDynamic ? excluded : [] },
+                Static = isDynamic ? null : new StaticQuantizeOptions
+                {
+                    Method = Calibrators.Parse(p.GetValue(method) ?? "minmax"),
+                    Percentile = p.GetValue(percentile),
+                    Qdq = new QdqOptions
+                    {
+                        PerChannel = p.GetValue(perChannel),
+                        SymmetricActivations = p.GetValue(symmetric),
+                        Exclude = excluded,
+                        WeightQMax = p.GetValue(weightBits) == 8 ? 127 : 63,
+                        ActivationProducts = !p.GetValue(noActProducts),
+                    },
+                },
                 MinCosine = p.GetValue(minCosine),
                 MaxTop1Drop = p.GetValue(maxDrop),
                 Labels = CompareCommand.ReadLabels(p.GetValue(labels)),
                 Threads = Math.Max(1, p.GetValue(threads)),
             };
-            var result = QuantizeWorkflow.Run(request);
-            int q = result.Model.Graph.Nodes.Count(n => n.OpType == "DynamicQuantMatMul");
-            io.Out.WriteLine($"quantized {q} matrix product(s) to INT8 (dynamic: weights per channel, activations per row)");
+            string? phase = null;
+            var result = QuantizeWorkflow.Run(request, (name, _, _) =>
+            {
+                if (name != phase)
+                {
+                    phase = name;
+                    io.Err.WriteLine(name + " ...");
+                }
+            });
+            int q = result.QuantizedNodes;
+            if (isDynamic)
+            {
+                io.Out.WriteLine($"quantized {q} matrix product(s) to INT8 (dynamic: weights per channel, activations per row)");
+            }
+            else
+            {
+                var st = request.Static!;
+                io.Out.WriteLine($"quantized {q} Conv/MatMul/Gemm node(s) to INT8 (static, {st.Method.ToString().ToLowerInvariant()} calibration: " +
+                    $"{(st.Qdq.SymmetricActivations ? "int8 symmetric" : "uint8 asymmetric")} activations, weights {(st.Qdq.PerChannel ? "per channel" : "per tensor")})");
+            }
             CompareCommand.Render(io, result.Report, "fp32", "int8");
             if (!result.Passed && !p.GetValue(force))
             {
@@ -83,6 +127,11 @@ internal static class QuantizeCommand
             string outPath = p.GetValue(output) ?? Path.ChangeExtension(path, ".int8.axon");
             AxonFile.Save(result.Model, outPath);
             io.Out.WriteLine($"wrote {outPath}");
+            if (p.GetValue(emitOnnx) is { } onnxPath && result.QdqModel is { } qdq)
+            {
+                OnnxModel.Save(qdq, onnxPath);
+                io.Out.WriteLine($"wrote {onnxPath} (QDQ ONNX)");
+            }
             return CliHost.Ok;
         });
         return cmd;

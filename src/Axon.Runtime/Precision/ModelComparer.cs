@@ -46,7 +46,7 @@ public sealed record ComparisonReport
     public double WorstCosine => Outputs.Count == 0 ? 1 : Outputs.Min(o => o.Cosine);
 }
 
-/// <summary>Runs two sessions on the same samples and compares their outputs (<see cref="ComparisonReport"/>).</summary>
+/// <summary>Runs two sessions on the same samples and compares their outputs (<see cref="ComparisonReport"/>); timingRuns 0 skips the latency.</summary>
 public static class ModelComparer
 {
     public static ComparisonReport Compare(InferenceSession a, InferenceSession b, SampleSet samples, IReadOnlyList<int>? labels = null, int timingRuns = 3)
@@ -103,7 +103,7 @@ public static class ModelComparer
                 }
             }
         }
-        var (la, lb) = Latency(a, b, samples, timingRuns);
+        var (la, lb) = timingRuns > 0 ? Latency(a, b, samples, timingRuns) : (0, 0);
         bool labelled = classifier && labels is not null && rows > 0;
         if (labelled && labels!.Count < rows)
         {

@@ -25,12 +25,21 @@ public sealed record QuantizeRequest
     public IReadOnlyList<int>? Labels { get; init; }
 
     public int Threads { get; init; } = 1;
+
+    /// <summary>Static (calibrated, QDQ) quantization with these settings instead of <see cref="CompileOptions.Quantize"/>; needs <see cref="SamplesDir"/>.</summary>
+    public StaticQuantizeOptions? Static { get; init; }
 }
 
 /// <summary>The quantized artifact, its report against FP32, and every reason it should not be written.</summary>
 public sealed record QuantizeResult(CompiledModel Model, ComparisonReport Report, IReadOnlyList<string> Failures)
 {
     public bool Passed => Failures.Count == 0;
+
+    /// <summary>Conv/MatMul/Gemm nodes (static) or matrix products (dynamic) now in INT8.</summary>
+    public int QuantizedNodes { get; init; }
+
+    /// <summary>The standard QDQ ONNX model static quantization produced (null for dynamic).</summary>
+    public Model? QdqModel { get; init; }
 }
 
 /// <summary>
@@ -39,27 +48,47 @@ public sealed record QuantizeResult(CompiledModel Model, ComparisonReport Report
 /// </summary>
 public static class QuantizeWorkflow
 {
-    public static QuantizeResult Run(QuantizeRequest r)
+    public static QuantizeResult Run(QuantizeRequest r, Action<string, int, int>? progress = null)
     {
-        if (r.Options.Quantize == QuantizeMode.None)
+        if (r.Options.Quantize == QuantizeMode.None && r.Static is null)
         {
-            throw new ArgumentException("the request's options select no quantization");
+            throw new ArgumentException("the request selects no quantization");
         }
         byte[] bytes = File.Exists(r.ModelPath) ? File.ReadAllBytes(r.ModelPath) : throw new AxonInputException($"model '{r.ModelPath}' does not exist", "AXQ006");
         var model = OnnxModel.Load(bytes, Path.GetDirectoryName(Path.GetFullPath(r.ModelPath)));
         var fp32Options = r.Options with { Quantize = QuantizeMode.None };
         var fp32 = Pipelines.For(fp32Options).Run(model, fp32Options);
-        var compiled = Compiler.Compiler.Compile(model, r.Options, bytes).Model;
-        int quantized = compiled.Graph.Nodes.Count(n => n.OpType == "DynamicQuantMatMul");
+        if (r.Static is not null && r.SamplesDir is null)
+        {
+            throw new AxonInputException("static quantization needs calibration samples (--calibration DIR)", "AXQ024");
+        }
         var samples = r.SamplesDir is null ? SampleSet.Random(model.Graph.RuntimeInputs, 4) : SampleSet.Load(r.SamplesDir, model.Graph.RuntimeInputs);
         using var pool = new WorkerPool(r.Threads);
+        CompiledModel compiled;
+        int quantized;
+        Model? qdq = null;
+        if (r.Static is { } st)
+        {
+            var sq = StaticQuantizer.Quantize(model, samples, st, pool, progress);
+            qdq = sq.Model;
+            quantized = sq.QuantizedNodes;
+            compiled = Compiler.Compiler.Compile(qdq, fp32Options).Model;
+        }
+        else
+        {
+            compiled = Compiler.Compiler.Compile(model, r.Options, bytes).Model;
+            quantized = compiled.Graph.Nodes.Count(n => n.OpType == "DynamicQuantMatMul");
+        }
         using var a = new InferenceSession(fp32, pool);
         using var b = new InferenceSession(Compiler.Compiler.ToModel(compiled), pool);
+        progress?.Invoke("compare with FP32", 0, 1);
         var report = ModelComparer.Compare(a, b, samples, r.Labels);
+        progress?.Invoke("compare with FP32", 1, 1);
         var failures = new List<string>();
         if (quantized == 0)
         {
-            failures.Add("no MatMul/Gemm with constant weights was quantized (nothing to gain)");
+            failures.Add(r.Static is null ? "no MatMul/Gemm with constant weights was quantized (nothing to gain)"
+                : "no Conv/MatMul/Gemm was quantized (nothing to gain)");
         }
         if (!(report.WorstCosine >= r.MinCosine))
         {
@@ -75,6 +104,6 @@ public static class QuantizeWorkflow
         {
             failures.Add($"the quantized model is not faster ({report.LatencyB:F2} ms vs {report.LatencyA:F2} ms FP32)");
         }
-        return new QuantizeResult(compiled, report, failures);
+        return new QuantizeResult(compiled, report, failures) { QuantizedNodes = quantized, QdqModel = qdq };
     }
 }

@@ -56,6 +56,16 @@ public sealed class SampleSet
         return new SampleSet(folders.Select(Path.GetFileName).Select(n => n ?? "").ToList(), samples);
     }
 
+    /// <summary>Samples already in memory (a dataset reader's batches); names default to sample0, sample1, ...</summary>
+    public static SampleSet FromTensors(IReadOnlyList<Dictionary<string, Tensor>> samples, IReadOnlyList<string>? names = null)
+    {
+        if (names is not null && names.Count != samples.Count)
+        {
+            throw new ArgumentException($"{names.Count} names for {samples.Count} samples");
+        }
+        return new SampleSet(names ?? Enumerable.Range(0, samples.Count).Select(i => $"sample{i}").ToList(), samples);
+    }
+
     /// <summary>Seeded random inputs from the model's signature when no sample folder is given (symbolic dims: batch 1, others 16).</summary>
     public static SampleSet Random(IEnumerable<ValueInfo> inputs, int count, int seed = 1)
     {
