@@ -10,6 +10,7 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/Axon.Bench -- --peak
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm 1024 [threads] [rounds]
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
+//   dotnet run -c Release --project bench/Axon.Bench -- --conv 1 1 nchwc   (the same layers, NCHW vs blocked NCHW16c)
 if (args.Length > 0 && args[0] == "--peak")
 {
     Console.WriteLine($"FMA peak, one core: {FmaPeak.MeasureGflops():F1} GFLOP/s");
@@ -22,7 +23,8 @@ if (args.Length > 1 && args[0] == "--sgemm")
 }
 if (args.Length > 0 && args[0] == "--conv")
 {
-    Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1);
+    Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1,
+        args.Length > 3 && args[3] == "nchwc");
     return 0;
 }
 if (args.Length > 0 && args[0] == "--micro")
