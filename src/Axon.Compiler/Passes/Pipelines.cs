@@ -45,13 +45,16 @@ public static class Pipelines
         steps.Add(new FuseResidualAdd());
         steps.Add(new FuseActivation());
         steps.Add(new DeadCodeElimination());
+        // Layout last among the rewrites: it needs the convolutions' final epilogues (a region is Conv + fused ops,
+        // pooling and the elementwise ops between them), and at -O3 it comes before chain fusion so that the
+        // elementwise ops inside a region stay plain same-shape nodes the region can take in.
+        steps.Add(new SelectConvLayout());
         if (optLevel == 2)
         {
             return steps;
         }
         // -O3: what the epilogues did not absorb, chains of elementwise ops, runs as one pass over memory. Last, so a
         // Relu after a Conv stays an epilogue (cheaper still: no extra pass at all).
-        // Layout selection (NCHWc) is deferred: see docs/architecture.md, "Deferred: blocked layouts".
         steps.Add(new FuseElementwiseChains());
         return steps;
     }
