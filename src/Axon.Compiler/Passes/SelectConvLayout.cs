@@ -81,15 +81,18 @@ public sealed class SelectConvLayout : PassBase
             }
             // Inputs from outside the region: one reorder per value, placed before its first blocked reader.
             var inputs = new List<string>(n.Inputs);
-            bool plainConv = IsConvOp(n) && Channels(n.Inputs[0], index) < PlainInputChannels;
             for (int i = 0; i < n.Inputs.Count; i++)
             {
                 string u = n.Inputs[i];
-                if (u.Length == 0 || !IsDataInput(n, i) || (i == 0 && plainConv))
+                if (u.Length == 0 || !IsDataInput(n, i))
                 {
                     continue;
                 }
                 bool inside = index.Producer(u) is { } p && blocked.Contains(p) && p.OpType != "GlobalAveragePool";
+                if (!inside && i == 0 && IsConvOp(n) && Channels(u, index) < PlainInputChannels)
+                {
+                    continue; // a convolution over few channels reads its plain input directly
+                }
                 if (!inside && !blockedName.ContainsKey(u))
                 {
                     nodes.Add(new Node("ReorderToNchwc", [u], [Blocked(u, u)], u + "/to_nchwc", Rewrite.FusedDomain));
