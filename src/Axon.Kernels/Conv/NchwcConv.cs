@@ -36,7 +36,17 @@ public static unsafe class NchwcConv
             return;
         }
         pool ??= WorkerPool.Default;
-        var p = Plan(w, pool.Threads);
+        // A padded blocked input is copied once into a zero-bordered buffer (the caller's scratch): then every output
+        // pixel is an interior one and rows run in whole tiles, where the border pixels would run one at a time.
+        if (!w.PlainInput && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0)
+        {
+            var pg = g with { H = g.H + g.PadTop + g.PadBottom, W = g.W + g.PadLeft + g.PadRight, PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0 };
+            float* padded = ThreadScratch.Floats(ThreadScratch.NchwcPadded, Nchwc.Elements(pg.N, pg.C, pg.H, pg.W));
+            pool.For(g.N * w.InputBlocks * pg.H, new PadBody { X = x, Y = padded, G = g, Hp = pg.H, Wp = pg.W, Blocks = w.InputBlocks });
+            x = padded;
+            g = pg;
+        }
+        var p = Plan(g, w, pool.Threads);
         p.X = x;
         p.Y = y;
         p.Residual = residual;
@@ -44,6 +54,29 @@ public static unsafe class NchwcConv
         p.Alpha = alpha;
         p.Beta = beta;
         pool.For(p.Items, p);
+    }
+
+    private struct PadBody : IParallelBody
+    {
+        public float* X, Y;
+        public ConvGeometry G;
+        public int Hp, Wp, Blocks;
+
+        public readonly void Invoke(int index)
+        {
+            int row = index % Hp, plane = index / Hp;
+            float* dst = Y + ((long)plane * Hp + row) * Wp * Nchwc.Block;
+            int ih = row - G.PadTop;
+            if (ih < 0 || ih >= G.H)
+            {
+                new Span<float>(dst, Wp * Nchwc.Block).Clear();
+                return;
+            }
+            new Span<float>(dst, G.PadLeft * Nchwc.Block).Clear();
+            new ReadOnlySpan<float>(X + ((long)plane * G.H + ih) * G.W * Nchwc.Block, G.W * Nchwc.Block)
+                .CopyTo(new Span<float>(dst + G.PadLeft * Nchwc.Block, G.W * Nchwc.Block));
+            new Span<float>(dst + (G.PadLeft + G.W) * Nchwc.Block, G.PadRight * Nchwc.Block).Clear();
+        }
     }
 
     /// <summary>Span overload with length checks (tests and benchmarks).</summary>
@@ -63,9 +96,8 @@ public static unsafe class NchwcConv
         }
     }
 
-    private static Work Plan(NchwcConvWeights w, int threads)
+    private static Work Plan(ConvGeometry g, NchwcConvWeights w, int threads)
     {
-        var g = w.Geometry;
         bool flat = g.KernelH == 1 && g.KernelW == 1 && g.IsPointwise;
         int h = flat ? 1 : g.H, wd = flat ? g.H * g.W : g.W;
         int oh = flat ? 1 : g.OutH, ow = flat ? g.OutH * g.OutW : g.OutW;
@@ -93,7 +125,7 @@ public static unsafe class NchwcConv
         int epp = w.PlainInput ? 1 : Nchwc.Block;
         return new Work
         {
-            W = w, H = h, Wd = wd, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Segs = segs, SegLen = segLen,
+            W = w, G = g, H = h, Wd = wd, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Segs = segs, SegLen = segLen,
             Items = (int)(rows * segs),
             Args = new TileArgs
             {
@@ -114,6 +146,7 @@ public static unsafe class NchwcConv
     private struct Work : IParallelBody
     {
         public NchwcConvWeights W;
+        public ConvGeometry G;
         public float* X, Y, Residual;
         public Activation Act;
         public float Alpha, Beta;
@@ -123,7 +156,7 @@ public static unsafe class NchwcConv
 
         public readonly void Invoke(int index)
         {
-            var g = W.Geometry;
+            var g = G;
             int seg = index % Segs;
             int rest = index / Segs;
             int oh = rest % OH;
@@ -161,7 +194,10 @@ public static unsafe class NchwcConv
                 }
                 else
                 {
-                    count = Math.Min(TilePixels, Math.Min(s1, owB) - ow);
+                    // Balanced tiles: 14 pixels run as 5+5+4, not 6+6+2 (a 2-pixel tile is load-bound).
+                    int left = Math.Min(s1, owB) - ow;
+                    int tiles = (left + TilePixels - 1) / TilePixels;
+                    count = (left + tiles - 1) / tiles;
                     (kwLo, kwHi) = (0, kw);
                 }
                 long outOff = imageY + ((long)oh * OW + ow) * Nchwc.Block;

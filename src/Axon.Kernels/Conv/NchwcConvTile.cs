@@ -20,16 +20,38 @@ internal static unsafe class NchwcConvTile
             Scalar(count, x, w, y, r, bias, a, kwLo, kwHi);
             return;
         }
-        switch (count)
+        // The pixel stride as a constant turns the six broadcasts into fixed displacements (no address arithmetic).
+        switch (a.PixStrideX)
         {
-            case 6: Tile<P6>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 5: Tile<P5>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 4: Tile<P4>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 3: Tile<P3>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 2: Tile<P2>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            default: Tile<P1>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case Nchwc.Block: Dispatch<S16>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 2 * Nchwc.Block: Dispatch<S32>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
+            default: Dispatch<SAny>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
         }
     }
+
+    private static void Dispatch<TS>(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
+        where TS : struct, IStride
+    {
+        switch (count)
+        {
+            case 6: Tile<P6, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 5: Tile<P5, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 4: Tile<P4, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 3: Tile<P3, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 2: Tile<P2, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            default: Tile<P1, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+        }
+    }
+
+    private interface IStride
+    {
+        /// <summary>Floats between neighbouring pixels' inputs, or 0 for "read it from the arguments".</summary>
+        static abstract int PS { get; }
+    }
+
+    private readonly struct S16 : IStride { public static int PS => Nchwc.Block; }
+    private readonly struct S32 : IStride { public static int PS => 2 * Nchwc.Block; }
+    private readonly struct SAny : IStride { public static int PS => 0; }
 
     private interface IPixels
     {
@@ -44,12 +66,12 @@ internal static unsafe class NchwcConvTile
     private readonly struct P6 : IPixels { public static int N => 6; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TP>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
-        where TP : struct, IPixels
+    private static void Tile<TP, TS>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
+        where TP : struct, IPixels where TS : struct, IStride
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        long ps = a.PixStrideX;
+        long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
         long icStride = a.IcStrideX;
         int icCount = a.IcCount;
         for (int cb = 0; cb < a.CbCount; cb++)
