@@ -15,7 +15,9 @@ public static class Pipelines
         new DeadCodeElimination(),
     ], MaxIterations: 10);
 
-    public static IReadOnlyList<PassStep> Steps(int optLevel)
+    /// <summary>The passes of one level. <paramref name="cpuLayout"/> false leaves out layout selection (a CPU-kernel
+    /// decision): device projections want the framework's NCHW graph.</summary>
+    public static IReadOnlyList<PassStep> Steps(int optLevel, bool cpuLayout = true)
     {
         var steps = new List<PassStep>();
         if (optLevel <= 0)
@@ -48,7 +50,10 @@ public static class Pipelines
         // Layout last among the rewrites: it needs the convolutions' final epilogues (a region is Conv + fused ops,
         // pooling and the elementwise ops between them), and at -O3 it comes before chain fusion so that the
         // elementwise ops inside a region stay plain same-shape nodes the region can take in.
-        steps.Add(new SelectConvLayout());
+        if (cpuLayout)
+        {
+            steps.Add(new SelectConvLayout());
+        }
         if (optLevel == 2)
         {
             return steps;
@@ -60,6 +65,9 @@ public static class Pipelines
     }
 
     public static PassManager For(int optLevel) => new(Steps(optLevel));
+
+    /// <summary>The level's passes without layout selection when <paramref name="cpuLayout"/> is false.</summary>
+    public static PassManager For(int optLevel, bool cpuLayout) => new(Steps(optLevel, cpuLayout));
 
     // Precision passes (quantization, auto-cast) run last, on the fused graph.
     public static PassManager For(CompileOptions options) => new(Steps(options.OptLevel).Concat(Quantization.PrecisionPasses.Steps(options)));
