@@ -12,6 +12,7 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm-shapes 128x384x384,1024x1024x1024 [threads] [rounds] ["kc=256,pf=1;kc=192"]
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
 //   dotnet run -c Release --project bench/Axon.Bench -- --attention [threads] [batch] [seq] [rounds]   (MiniLM's attention core)
+//   dotnet run -c Release --project bench/Axon.Bench -- --conv 1 1 nchwc   (the same layers, NCHW vs blocked NCHW16c)
 if (args.Length > 0 && args[0] == "--peak")
 {
     Console.WriteLine($"FMA peak, one core: {FmaPeak.MeasureGflops():F1} GFLOP/s");
@@ -29,7 +30,8 @@ if (args.Length > 1 && args[0] == "--sgemm-shapes")
 }
 if (args.Length > 0 && args[0] == "--conv")
 {
-    Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1);
+    Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1,
+        args.Length > 3 && args[3] == "nchwc");
     return 0;
 }
 if (args.Length > 0 && args[0] == "--attention")

@@ -8,7 +8,10 @@ namespace Axon.Bench;
 /// <summary>Every distinct ResNet-50 convolution at batch 1: GFLOP/s per layer and the share of the total (for tuning).</summary>
 internal static class QuickConv
 {
-    public static void Run(int threads, int batch)
+    public static void Run(int threads, int batch) => Run(threads, batch, false);
+
+    /// <summary>With <paramref name="nchwc"/>, each layer runs the plain NCHW kernel and the NCHW16c kernel alternately.</summary>
+    public static void Run(int threads, int batch, bool nchwc)
     {
         using var pool = new WorkerPool(threads);
         if (Environment.GetEnvironmentVariable("AXON_POINTWISE_PACKED") == "1")
@@ -45,6 +48,11 @@ internal static class QuickConv
             (new ConvGeometry(batch, 2048, 7, 7, 512, 1, 1), 2),
             (new ConvGeometry(batch, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1), 2),
         ];
+        if (nchwc)
+        {
+            QuickNchwc.Run(layers, threads, pool);
+            return;
+        }
         double total = 0, totalFlop = 0;
         var rows = new List<string>();
         foreach (var (g, count) in layers)

@@ -52,7 +52,8 @@ public sealed class Projector
 
     /// <summary>Runs the compiler's pipeline at <paramref name="optLevel"/> (fusions the devices' compilers also do).</summary>
     public static PreparedModel Prepare(Model model, int optLevel = 2, string name = "model") =>
-        new(Pipelines.For(optLevel).Run(model), name);
+        // No CPU layout selection: NeuronCores and GPUs are projected on the NCHW graph, not on CPU-blocked NCHW16c ops.
+        new(Pipelines.For(optLevel, cpuLayout: false).Run(model), name);
 
     /// <summary>A copy of <paramref name="model"/> whose symbolic input dimensions are fixed (first = batch, others from <paramref name="dims"/>).</summary>
     public static Model BindInputs(Model model, int batch, IReadOnlyDictionary<string, long>? dims = null) =>

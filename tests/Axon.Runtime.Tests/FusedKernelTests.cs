@@ -272,9 +272,10 @@ public sealed class FusedKernelTests
         var optimized = Pipelines.For(2).Run(original);
         var feeds = new Dictionary<string, Tensor> { ["x"] = Random(60, 2, 8, 6, 6) };
         var kernels = AssertMatchesReference(optimized, feeds, original);
-        var conv = kernels["axon:FusedConv"];
+        // -O2 ends with layout selection: the fused convolutions run as blocked NCHW16c kernels.
+        var conv = kernels["axon:NchwcConv"];
         Assert.Equal(2, conv.Count);
-        Assert.All(conv, k => Assert.StartsWith("conv.", k));
+        Assert.All(conv, k => Assert.StartsWith("conv.nchw16c.", k));
         Assert.Contains(conv, k => k.EndsWith(".residual.relu", StringComparison.Ordinal));
     }
 

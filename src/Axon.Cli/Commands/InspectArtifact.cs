@@ -143,7 +143,7 @@ internal static class InspectArtifact
             {
                 parts.Add("activation=" + act);
             }
-            if (n.OpType is "FusedConv" or "FusedGemm" or "FusedMatMul")
+            if (n.OpType is "FusedConv" or "FusedGemm" or "FusedMatMul" or "NchwcConv")
             {
                 if (n.Inputs.Count > 2 && n.Inputs[2].Length > 0)
                 {

@@ -15,7 +15,9 @@ public static class Pipelines
         new DeadCodeElimination(),
     ], MaxIterations: 10);
 
-    public static IReadOnlyList<PassStep> Steps(int optLevel)
+    /// <summary>The passes of one level. <paramref name="cpuLayout"/> false leaves out layout selection (a CPU-kernel
+    /// decision): device projections want the framework's NCHW graph.</summary>
+    public static IReadOnlyList<PassStep> Steps(int optLevel, bool cpuLayout = true)
     {
         var steps = new List<PassStep>();
         if (optLevel <= 0)
@@ -50,18 +52,27 @@ public static class Pipelines
         // like are single nodes the quantized products can absorb, and before -O3's elementwise chains, which would
         // swallow the bias/activation/residual nodes those products absorb.
         steps.AddRange(Quantization.QuantizedModelPasses.Steps(optLevel));
+        // Layout last among the rewrites: it needs the convolutions' final epilogues (a region is Conv + fused ops,
+        // pooling and the elementwise ops between them), and at -O3 it comes before chain fusion so that the
+        // elementwise ops inside a region stay plain same-shape nodes the region can take in.
+        if (cpuLayout)
+        {
+            steps.Add(new SelectConvLayout());
+        }
         if (optLevel == 2)
         {
             return steps;
         }
         // -O3: what the epilogues did not absorb, chains of elementwise ops, runs as one pass over memory. Last, so a
         // Relu after a Conv stays an epilogue (cheaper still: no extra pass at all).
-        // Layout selection (NCHWc) is deferred: see docs/architecture.md, "Deferred: blocked layouts".
         steps.Add(new FuseElementwiseChains());
         return steps;
     }
 
     public static PassManager For(int optLevel) => new(Steps(optLevel));
+
+    /// <summary>The level's passes without layout selection when <paramref name="cpuLayout"/> is false.</summary>
+    public static PassManager For(int optLevel, bool cpuLayout) => new(Steps(optLevel, cpuLayout));
 
     // Precision passes (quantization, auto-cast) run last, on the fused graph.
     public static PassManager For(CompileOptions options) => new(Steps(options.OptLevel).Concat(Quantization.PrecisionPasses.Steps(options)));

@@ -10,6 +10,7 @@ public static unsafe class ThreadScratch
     public const int GemmPackA = 0;
     public const int AttentionScores = 1;
     public const int ConvColumns = 2;
+    public const int NchwcPadded = 3;
     public const int AttentionKeys = 4;
     public const int AttentionValues = 5;
     public const int ConvPackB = 6;

@@ -41,13 +41,14 @@ public class CompilerBarTests(ITestOutputHelper output)
         var ops = PassKit.Ops(optimized);
         Assert.DoesNotContain("BatchNormalization", ops);
         Assert.DoesNotContain("Relu", ops);
-        // 53 convolutions stay 53: BN folded into each; the 4 downsample convs stay plain Conv (their bias is the folded
-        // BN shift) because their sum is the residual input of the block's last FusedConv.
-        Assert.Equal(53, PassKit.Count(optimized, "axon:FusedConv") + PassKit.Count(optimized, "Conv"));
-        Assert.Equal(4, PassKit.Count(optimized, "Conv"));
+        // 53 convolutions stay 53 (all in the blocked layout after layout selection): BN folded into each; the 4
+        // downsample convs keep no epilogue (their bias is the folded BN shift) because their sum is the residual input
+        // of the block's last convolution.
+        Assert.Equal(53, PassKit.Count(optimized, "axon:NchwcConv"));
+        Assert.Equal(4, optimized.Graph.Nodes.Count(n => n.OpType == "NchwcConv" && !n.HasAttr("activation")));
         // Every Relu - after a conv, or after a block's residual add - became a conv epilogue.
         Assert.Equal(relu, optimized.Graph.Nodes.Count(n => n.GetString("activation", "") == "Relu"));
-        Assert.Equal(16, optimized.Graph.Nodes.Count(n => n.OpType == "FusedConv" && n.Inputs.Count == 4));
+        Assert.Equal(16, optimized.Graph.Nodes.Count(n => n.OpType == "NchwcConv" && n.Inputs.Count == 4));
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public class ResNetBlockTests
             cur = $"b{block}out";
         }
         var m = Model(g);
-        var r = Pipelines.For(2).Run(m);
+        // The fusions of -O2 without its last step, layout selection (SelectConvLayoutTests covers that).
+        var r = new PassManager(Pipelines.Steps(2).SkipLast(1)).Run(m);
         Assert.Equal(Enumerable.Repeat("axon:FusedConv", 4), Ops(r));
         Assert.All(r.Graph.Nodes, n => Assert.Equal("Relu", n.GetString("activation", "")));
         Assert.Equal(2, r.Graph.Nodes.Count(n => n.Inputs.Count == 4));
