@@ -55,9 +55,14 @@ for (int i = 0; i < o0.Length; i++)
         maxRef = Math.Max(maxRef, Math.Abs(o0[i][k]));
     }
 }
-for (int w = 0; w < 2; w++)
+// Warm both for a fixed time, not a fixed count: .NET tiers Axon's kernels up (tier 0, OSR, tier 1 with PGO) over the
+// first seconds of calls, so two warm-up runs left the first rounds measuring the JIT, not the kernels (--warmup-s S,
+// default 3; ORT gets the same time).
+double warmupSeconds = WarmupSeconds(args);
+var warm = System.Diagnostics.Stopwatch.StartNew();
+for (int w = 0; w < 2 || warm.Elapsed.TotalSeconds < warmupSeconds; w++)
 {
-    axon.Run(feeds);
+    ReleaseOutputs(axon.Run(feeds));
     ort.Run();
 }
 var axonRounds = new List<double>();
@@ -191,6 +196,12 @@ static double[] Time(Action run, int n, List<double> cpu)
         cpu.Add(Axon.Bench.ThreadClock.NowMs() - c0);
     }
     return t;
+}
+
+static double WarmupSeconds(string[] args)
+{
+    int i = Array.IndexOf(args, "--warmup-s");
+    return i >= 0 && i + 1 < args.Length && double.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out double v) && v >= 0 ? v : 3.0;
 }
 
 static double Median(double[] v)
