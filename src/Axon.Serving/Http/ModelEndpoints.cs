@@ -118,9 +118,10 @@ internal static class ModelEndpoints
                 http.Response.ContentType = "application/json";
             }
             http.Response.ContentLength = body.WrittenCount;
-            await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
+            // Counted before the body goes out, so a client that has its answer also sees it in the statistics.
             int batch = req.Inputs.Count > 0 && req.Inputs[0].Tensor.Rank > 0 ? req.Inputs[0].Tensor.Shape[0] : 1;
             ctx.Metrics.Success(model.Name, model.Version, Stopwatch.GetElapsedTime(start).TotalSeconds, compute, batch);
+            await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
         }
         catch (ServingException e)
         {

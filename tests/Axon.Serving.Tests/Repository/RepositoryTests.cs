@@ -139,6 +139,13 @@ public sealed class RepositoryTests
         Assert.False(model.Disposed);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.PostAsync("/v2/models/slow_echo/infer", TestServer.Json(EchoRequest()))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+        // The client can read the whole response before the handler's lease ends, so the retired version is
+        // disposed a moment after the response arrives, not before it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!model.Disposed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
         Assert.True(model.Disposed);
 
         Assert.Equal(HttpStatusCode.NotFound, (await Admin(http, "/v2/repository/models/nope/load")).StatusCode);
