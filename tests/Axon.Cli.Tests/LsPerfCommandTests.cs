@@ -50,13 +50,14 @@ public sealed class LsPerfCommandTests
         try
         {
             string cache = Path.Combine(dir.Path, "peaks.json");
-            File.WriteAllText(cache, JsonSerializer.Serialize(new Axon.Runtime.Profiling.MachinePeaks(12.5, 3.25, Environment.ProcessorCount, DateTimeOffset.UnixEpoch)));
+            File.WriteAllText(cache, JsonSerializer.Serialize(new Axon.Runtime.Profiling.MachinePeaks(12.5, 3.25, Environment.ProcessorCount, DateTimeOffset.UnixEpoch, 12.5 * Environment.ProcessorCount)));
             var (code, stdout, err) = CliHarness.Run("ls", "--peaks", "--json");
             Assert.True(code == 0, err);
             using (var doc = JsonDocument.Parse(stdout))
             {
                 var peaks = doc.RootElement.GetProperty("peaks");
                 Assert.Equal(12.5, peaks.GetProperty("gflops_per_thread").GetDouble());
+                Assert.Equal(12.5 * Environment.ProcessorCount, peaks.GetProperty("gflops_all_threads").GetDouble());
                 Assert.Equal(3.25, peaks.GetProperty("memory_gbps").GetDouble());
                 Assert.Equal(Math.Round(12.5 / 3.25, 3), peaks.GetProperty("ridge_flops_per_byte").GetDouble());
                 Assert.Equal(cache, peaks.GetProperty("cache_file").GetString());
@@ -66,7 +67,7 @@ public sealed class LsPerfCommandTests
             Assert.Contains("GFLOP/s FP32 FMA per thread", stdout);
             var fresh = JsonSerializer.Deserialize<Axon.Runtime.Profiling.MachinePeaks>(File.ReadAllText(cache))!;
             Assert.True(fresh.MeasuredUtc > DateTimeOffset.UnixEpoch);
-            Assert.True(fresh.GflopsPerThread > 0 && fresh.MemoryGBps > 0);
+            Assert.True(fresh.GflopsPerThread > 0 && fresh.MemoryGBps > 0 && fresh.GflopsAllThreads >= fresh.GflopsPerThread);
             using var plain = JsonDocument.Parse(CliHarness.Run("ls", "--json").Out);
             Assert.Equal(JsonValueKind.Null, plain.RootElement.GetProperty("peaks").ValueKind);
         }
