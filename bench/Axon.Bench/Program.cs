@@ -29,6 +29,11 @@ if (args.Length > 1 && args[0] == "--sgemm-shapes")
     Axon.Bench.QuickGemmShapes.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5, args.Length > 4 ? args[4] : "");
     return 0;
 }
+if (args.Length > 0 && args[0] == "--nchwc-tiles")
+{
+    Axon.Bench.QuickNchwcTiles.Run();
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--conv")
 {
     Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1,

@@ -7,7 +7,7 @@ namespace Axon.Bench;
 /// <summary>
 /// Tuning aid: ResNet-50's convolutions in NCHW16c under two settings of the kernel's tunables, alternating per
 /// iteration in one process (best thread CPU time per layer), so a change is judged side by side even on a loaded
-/// machine. Settings: "pf=0|1,item=N,l1=N" (prefetch weights, pixels per work item, L1 share for a chunk's weights).
+/// machine. Settings: "pf=0|1,item=N,l1=N,order=a|b|auto" (prefetch weights, pixels per work item, L1 share for a chunk's weights).
 /// </summary>
 internal static class QuickNchwcAB
 {
@@ -26,10 +26,12 @@ internal static class QuickNchwcAB
             for (int i = 0; i < iters + 1; i++)
             {
                 Apply(a);
+                Evict();
                 double s = ThreadClock.NowMs();
                 NchwcConv.Run(x, wb, y, default, Activation.Relu, pool: pool);
                 double ma = ThreadClock.NowMs() - s;
                 Apply(b);
+                Evict();
                 s = ThreadClock.NowMs();
                 NchwcConv.Run(x, wb, y, default, Activation.Relu, pool: pool);
                 double mb = ThreadClock.NowMs() - s;
@@ -48,11 +50,31 @@ internal static class QuickNchwcAB
         Apply("");
     }
 
+    private static bool _cold;
+    private static float[]? _sweep;
+
+    /// <summary>With cold=1: sweep 64 MiB (twice L3) so weights and input come from memory, as in a whole model.</summary>
+    private static void Evict()
+    {
+        if (!_cold)
+        {
+            return;
+        }
+        _sweep ??= new float[16 << 20];
+        for (int i = 0; i < _sweep.Length; i += 16)
+        {
+            _sweep[i] += 1;
+        }
+    }
+
     private static void Apply(string settings)
     {
+        _cold = false;
         NchwcConv.PrefetchWeights = true;
         NchwcConv.ItemPixels = 96;
         NchwcConv.L1Share = 2;
+        NchwcConv.OutputMajor = null;
+        NchwcConv.PrefetchInput = true;
         foreach (var kv in settings.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -61,6 +83,9 @@ internal static class QuickNchwcAB
                 case "pf": NchwcConv.PrefetchWeights = p[1] == "1"; break;
                 case "item": NchwcConv.ItemPixels = int.Parse(p[1]); break;
                 case "l1": NchwcConv.L1Share = int.Parse(p[1]); break;
+                case "cold": _cold = p[1] == "1"; break;
+                case "pfx": NchwcConv.PrefetchInput = p[1] == "1"; break;
+                case "order": NchwcConv.OutputMajor = p[1] == "auto" ? null : p[1] == "b"; break;
                 default: throw new ArgumentException($"unknown setting {p[0]}");
             }
         }

@@ -33,6 +33,12 @@ public static unsafe class NchwcConv
     /// <summary>Prefetch the next chunk's weights while the current one runs (tunable for benchmarks).</summary>
     internal static bool PrefetchWeights = true;
 
+    /// <summary>Loop order override for benchmarks: null chooses per layer, true/false forces output-major or chunk-major.</summary>
+    internal static bool? OutputMajor;
+
+    /// <summary>Prefetch each next tile's input on an item's first pass over it (tunable for benchmarks).</summary>
+    internal static bool PrefetchInput = true;
+
     /// <summary>
     /// Runs the convolution. <paramref name="residual"/> (may be null) has the output's blocked shape and may be
     /// <paramref name="y"/> itself (each element is read once, just before it is first written); <paramref name="y"/>
@@ -89,10 +95,17 @@ public static unsafe class NchwcConv
         int chunk = (int)Math.Clamp(CpuFeatures.L1DataBytes / L1Share / Math.Max(1, cbWeightBytes), 1, cbTotal);
         int chunks = (cbTotal + chunk - 1) / chunk;
         chunk = (cbTotal + chunks - 1) / chunks;
-        // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels.
-        int parts = flat ? Math.Max(1, (ow + ItemPixels / 2) / ItemPixels) : Math.Clamp((oh * ow + ItemPixels / 2) / ItemPixels, 1, oh);
+        // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels, fewer where a part's input
+        // over all channels would not fit in half of L2 (it is read once per output block).
+        // Output-major order (each output block's weights one contiguous stream over all chunks, its partial sums in L1)
+        // reads a part's input over all channels once per output block: chosen where that input fits in half of L2,
+        // else chunk-major (a chunk's input shared by every output block while it is in L1).
+        long inBytesPerPixel = (long)cbTotal * epp * sizeof(float) * (flat ? 1 : (long)input.StrideH * input.W / Math.Max(1, ow));
+        bool outputMajor = OutputMajor ?? inBytesPerPixel * Math.Min(ItemPixels, oh * ow) <= CpuFeatures.L2Bytes / 2;
+        int itemPixels = outputMajor ? (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, inBytesPerPixel), 4 * TilePixels, ItemPixels) : ItemPixels;
+        int parts = flat ? Math.Max(1, (ow + itemPixels / 2) / itemPixels) : Math.Clamp((oh * ow + itemPixels / 2) / itemPixels, 1, oh);
         // A small plane (the deep layers) takes several images per item, so a chunk's weights serve more tiles.
-        int images = parts > 1 ? 1 : Math.Clamp(ItemPixels / Math.Max(1, oh * ow), 1, g.N);
+        int images = parts > 1 ? 1 : Math.Clamp(itemPixels / Math.Max(1, oh * ow), 1, g.N);
         int batches = (g.N + images - 1) / images;
         int outBlocks = w.OutputBlocks;
         int groups = 1;
@@ -111,7 +124,7 @@ public static unsafe class NchwcConv
         return new Work
         {
             W = w, X = input.X, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Parts = parts,
-            Images = images, Items = batches * groups * parts, Chunk = chunk, CbTotal = cbTotal,
+            Images = images, Items = batches * groups * parts, Chunk = chunk, CbTotal = cbTotal, Order = outputMajor, PrefetchInput = PrefetchInput,
             ImageStrideX = (long)cbTotal * input.H * input.W * epp,
             RowStrideY = (long)input.StrideH * input.W * epp,
             PixStepX = (long)input.StrideW * epp,
@@ -136,7 +149,7 @@ public static unsafe class NchwcConv
         public float* X, Y, Residual;
         public int OH, OW, Group, Groups, Parts, Images, Items, Chunk, CbTotal;
         public long ImageStrideX, RowStrideY, PixStepX;
-        public bool Flat;
+        public bool Flat, Order, PrefetchInput;
         public TileArgs Args;
 
         public readonly void Invoke(int index)
@@ -149,61 +162,60 @@ public static unsafe class NchwcConv
             // A part is rows [r0, r1) of the output, or pixels [p0, p1) of a flat plane's single row.
             int r0 = Flat ? 0 : (int)((long)OH * part / Parts), r1 = Flat ? 1 : (int)((long)OH * (part + 1) / Parts);
             int p0 = Flat ? (int)((long)OW * part / Parts) : 0, p1 = Flat ? (int)((long)OW * (part + 1) / Parts) : OW;
-            long planeY = (long)OH * OW * Nchwc.Block;
-            long imageY = (long)W.OutputBlocks * planeY;
             // The next (output block, chunk)'s weights are prefetched a few lines per tile, so its first tiles do not wait
             // on L3 (on a small plane an output block's chunk serves only a handful of tiles).
-            int tiles = (n1 - n0) * (r1 - r0) * ((p1 - p0 + TilePixels - 1) / TilePixels);
-            int lines = Chunk * Args.WBlockStride / 16;
-            int perTile = PrefetchWeights ? (lines + tiles - 1) / tiles : 0;
+            int rows = (n1 - n0) * (r1 - r0);
+            int lines = PrefetchWeights ? Chunk * Args.WBlockStride / 16 : 0;
+            int perRow = (lines + rows - 1) / rows;
             var a = Args;
+            if (Order)
+            {
+                // Output block outside: its weights for all chunks are one contiguous stream, prefetched one chunk ahead.
+                for (int ob = ob0; ob < ob1; ob++)
+                {
+                    float* bias = W.Bias + ob * Nchwc.Block;
+                    for (int cb0 = 0; cb0 < CbTotal; cb0 += Chunk)
+                    {
+                        a.CbCount = Math.Min(Chunk, CbTotal - cb0);
+                        float* wp = W.Packed + (long)ob * W.BlockStride + (long)cb0 * a.WBlockStride;
+                        bool more = ob + 1 < ob1 || cb0 + Chunk < CbTotal;
+                        Rows(a, cb0, wp, bias, ob, ob0, n0, n1, r0, r1, p0, p1, more && lines > 0 ? (byte*)(wp + a.CbCount * a.WBlockStride) : null, perRow);
+                    }
+                }
+                return;
+            }
             for (int cb0 = 0; cb0 < CbTotal; cb0 += Chunk)
             {
                 a.CbCount = Math.Min(Chunk, CbTotal - cb0);
-                int mode = (cb0 == 0 ? NchwcConvTile.First : 0) | (cb0 + Chunk >= CbTotal ? NchwcConvTile.Last : 0);
-                float* xChunk = X + cb0 * a.CbStrideX;
                 for (int ob = ob0; ob < ob1; ob++)
                 {
                     float* wp = W.Packed + (long)ob * W.BlockStride + (long)cb0 * a.WBlockStride;
-                    float* bias = W.Bias + ob * Nchwc.Block;
                     long nextOb = ob + 1 < ob1 ? ob + 1 : ob0;
                     long nextCb = ob + 1 < ob1 ? cb0 : cb0 + Chunk;
-                    byte* pf = nextCb < CbTotal ? (byte*)(W.Packed + nextOb * W.BlockStride + nextCb * a.WBlockStride) : null;
-                    byte* pfEnd = pf + Math.Min(Chunk, CbTotal - (int)nextCb) * (long)a.WBlockStride * sizeof(float);
-                    for (int n = n0; n < n1; n++)
-                    {
-                        float* xImage = xChunk + n * ImageStrideX;
-                        long outPlane = n * imageY + ob * planeY;
-                        for (int r = r0; r < r1; r++)
-                        {
-                            float* xRow = xImage + r * RowStrideY;
-                            long outRow = outPlane + (long)r * OW * Nchwc.Block;
-                            for (int p = p0; p < p1;)
-                            {
-                                // Balanced tiles: 14 pixels run as 5+5+4, not 6+6+2 (a 2-pixel tile is load-bound).
-                                int left = p1 - p;
-                                int count = (left + (left + TilePixels - 1) / TilePixels - 1) / ((left + TilePixels - 1) / TilePixels);
-                                long o = outRow + (long)p * Nchwc.Block;
-                                NchwcConvTile.Run(count, xRow + p * PixStepX, wp, Y + o, Residual is null ? null : Residual + o, bias, a, mode);
-                                for (int i = 0; i < perTile && pf < pfEnd; i++, pf += 64)
-                                {
-                                    Prefetch(pf);
-                                }
-                                p += count;
-                            }
-                        }
-                    }
+                    byte* pf = nextCb < CbTotal && lines > 0 ? (byte*)(W.Packed + nextOb * W.BlockStride + nextCb * a.WBlockStride) : null;
+                    Rows(a, cb0, wp, W.Bias + ob * Nchwc.Block, ob, ob0, n0, n1, r0, r1, p0, p1, pf, perRow);
                 }
             }
         }
-    }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(byte* p)
-    {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        /// <summary>One output block, one reduction chunk, over the item's images and rows.</summary>
+        private readonly void Rows(in TileArgs a, int cb0, float* wp, float* bias, int ob, int ob0, int n0, int n1, int r0, int r1, int p0, int p1,
+            byte* pf, int perRow)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(p);
+            int mode = (cb0 == 0 ? NchwcConvTile.First : 0) | (cb0 + Chunk >= CbTotal ? NchwcConvTile.Last : 0)
+                | (PrefetchInput && ob == ob0 ? NchwcConvTile.PrefetchInput : 0);
+            long planeY = (long)OH * OW * Nchwc.Block;
+            for (int n = n0; n < n1; n++)
+            {
+                float* xImage = X + n * ImageStrideX + cb0 * a.CbStrideX;
+                long outPlane = (n * (long)W.OutputBlocks + ob) * planeY;
+                for (int r = r0; r < r1; r++, pf = pf is null ? null : pf + (long)perRow * 64)
+                {
+                    long o = outPlane + ((long)r * OW + p0) * Nchwc.Block;
+                    NchwcConvTile.Row(p1 - p0, xImage + r * RowStrideY + p0 * PixStepX, wp, Y + o, Residual is null ? null : Residual + o,
+                        bias, a, mode, pf, perRow);
+                }
+            }
         }
     }
 

@@ -21,33 +21,65 @@ internal static unsafe class NchwcConvTile
     /// <summary>Mode bit: the reduction's last chunk (apply the activation).</summary>
     public const int Last = 2;
 
-    public static void Run(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
+    /// <summary>Mode bit: the first pass over this input (prefetch each next tile's input lines while a tile runs).</summary>
+    public const int PrefetchInput = 4;
+
+    /// <summary>
+    /// One run of <paramref name="pixels"/> output pixels (a row or a row segment) for one output block, in balanced
+    /// tiles (14 pixels as 5+5+4, not 6+6+2: a 2-pixel tile is load-bound); <paramref name="prefetchLines"/> cache lines
+    /// from <paramref name="prefetch"/> (the next weights) are touched along the way.
+    /// </summary>
+    public static void Row(int pixels, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode, byte* prefetch, int prefetchLines)
     {
+        int tiles = (pixels + NchwcConv.TilePixels - 1) / NchwcConv.TilePixels;
+        int q = pixels / tiles, big = pixels % tiles;
+        int perTile = (prefetchLines + tiles - 1) / tiles;
         if (!NchwcConv.Avx2)
         {
-            Scalar(count, x, w, y, r, bias, a, mode);
+            for (int t = 0; t < tiles; t++)
+            {
+                int count = t < big ? q + 1 : q;
+                Scalar(count, x, w, y, r, bias, a, mode);
+                x += count * a.PixStrideX;
+                y += count * Nchwc.Block;
+                r = r is null ? null : r + count * Nchwc.Block;
+            }
             return;
         }
         switch (a.PixStrideX)
         {
-            case Nchwc.Block: Dispatch<S16>(count, x, w, y, r, bias, a, mode); break;
-            case 2 * Nchwc.Block: Dispatch<S32>(count, x, w, y, r, bias, a, mode); break;
-            case 6: Dispatch<S6>(count, x, w, y, r, bias, a, mode); break;
-            default: Dispatch<SAny>(count, x, w, y, r, bias, a, mode); break;
+            case Nchwc.Block: Split<S16>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            case 2 * Nchwc.Block: Split<S32>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            case 6: Split<S6>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            default: Split<SAny>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
         }
     }
 
-    private static void Dispatch<TS>(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
-        where TS : struct, IStride
+    private static void Split<TS>(int q, int big, int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TS : struct, IStride
+    {
+        if (big > 0)
+        {
+            Dispatch<TS>(q + 1, big, x, w, y, r, bias, a, mode, pf, perTile);
+            x += (long)big * (q + 1) * a.PixStrideX;
+            y += big * (q + 1) * Nchwc.Block;
+            r = r is null ? null : r + big * (q + 1) * Nchwc.Block;
+            pf = pf is null ? null : pf + (long)big * perTile * 64;
+        }
+        Dispatch<TS>(q, tiles - big, x, w, y, r, bias, a, mode, pf, perTile);
+    }
+
+    private static void Dispatch<TS>(int count, int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TS : struct, IStride
     {
         switch (count)
         {
-            case 6: Tile<P6, TS>(x, w, y, r, bias, a, mode); break;
-            case 5: Tile<P5, TS>(x, w, y, r, bias, a, mode); break;
-            case 4: Tile<P4, TS>(x, w, y, r, bias, a, mode); break;
-            case 3: Tile<P3, TS>(x, w, y, r, bias, a, mode); break;
-            case 2: Tile<P2, TS>(x, w, y, r, bias, a, mode); break;
-            default: Tile<P1, TS>(x, w, y, r, bias, a, mode); break;
+            case 6: Tile<P6, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 5: Tile<P5, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 4: Tile<P4, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 3: Tile<P3, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 2: Tile<P2, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            default: Tile<P1, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
         }
     }
 
@@ -75,7 +107,47 @@ internal static unsafe class NchwcConvTile
     private readonly struct P6 : IPixels { public static int N => 6; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TP, TS>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
+    private static void Tile<TP, TS>(int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TP : struct, IPixels where TS : struct, IStride
+    {
+        long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
+        // The input lines one tile reads per (input block, kernel row): its pixels' windows side by side.
+        long span = (TP.N - 1) * ps + (a.KW - 1) * a.KwStrideX + a.IcCount;
+        for (int t = 0; t < tiles; t++, x += TP.N * ps, y += TP.N * Nchwc.Block, r = r is null ? null : r + TP.N * Nchwc.Block)
+        {
+            TileOnce<TP, TS>(x, w, y, r, bias, a, mode);
+            if ((mode & PrefetchInput) != 0)
+            {
+                PrefetchTile(x + TP.N * ps, span, a);
+            }
+            if (pf is not null)
+            {
+                for (int i = 0; i < perTile; i++, pf += 64)
+                {
+                    Sse.Prefetch0(pf);
+                }
+            }
+        }
+    }
+
+    private static void PrefetchTile(float* x, long span, in TileArgs a)
+    {
+        for (int cb = 0; cb < a.CbCount; cb++)
+        {
+            for (int kh = 0; kh < a.KH; kh++)
+            {
+                byte* p = (byte*)(x + cb * a.CbStrideX + kh * a.RowStrideX);
+                byte* end = p + span * sizeof(float);
+                for (p = (byte*)((nint)p & ~63); p < end; p += 64)
+                {
+                    Sse.Prefetch0(p);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileOnce<TP, TS>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
         where TP : struct, IPixels where TS : struct, IStride
     {
         Vector256<float> c00, c01, c10 = default, c11 = default, c20 = default, c21 = default;
