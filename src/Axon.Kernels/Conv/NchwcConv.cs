@@ -79,6 +79,34 @@ public static unsafe class NchwcConv
         }
     }
 
+    /// <summary>
+    /// The reduction chunk (input blocks whose weights for one output block fill at most L1 / <see cref="L1Share"/>) and
+    /// the loop order: output-major (each output block's weights one contiguous stream over all chunks, its partial sums
+    /// in L1) reads a part's input over all channels once per output block, so it is chosen where that input fits in half
+    /// of L2; else chunk-major (a chunk's input shared by every output block while it is in L1).
+    /// </summary>
+    internal static (int Chunk, bool OutputMajor) Blocking(ConvGeometry g, bool plainInput)
+    {
+        int cbTotal = plainInput ? 1 : Nchwc.Blocks(g.C);
+        long pairBytes = (long)g.KernelH * g.KernelW * (plainInput ? g.C : Nchwc.Block) * Nchwc.Block * sizeof(float);
+        int chunk = (int)Math.Clamp(CpuFeatures.L1DataBytes / L1Share / Math.Max(1, pairBytes), 1, cbTotal);
+        int chunks = (cbTotal + chunk - 1) / chunk;
+        chunk = (cbTotal + chunks - 1) / chunks;
+        bool outputMajor = OutputMajor ?? InputBytesPerPixel(g, plainInput) * Math.Min(ItemPixels, g.OutH * g.OutW) <= CpuFeatures.L2Bytes / 2;
+        return (chunk, outputMajor);
+    }
+
+    /// <summary>Prepared input bytes (all channels) per output pixel, the halo ignored.</summary>
+    private static long InputBytesPerPixel(ConvGeometry g, bool plainInput)
+    {
+        long perPixel = plainInput ? (long)g.C * sizeof(float) : (long)Nchwc.Blocks(g.C) * Nchwc.Block * sizeof(float);
+        if (g.KernelH == 1 && g.KernelW == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) == 0)
+        {
+            return perPixel; // flat, subsampled if strided
+        }
+        return perPixel * g.StrideH * (g.W + g.PadLeft + g.PadRight) / g.OutW;
+    }
+
     private static Work Plan(NchwcConvWeights w, NchwcConvInput.Prepared input, int threads)
     {
         var g = w.Geometry;
@@ -91,17 +119,11 @@ public static unsafe class NchwcConv
         int icCount = w.PlainInput ? (rowRun ? kw * g.C : g.C) : Nchwc.Block;
         int kwLoop = rowRun ? 1 : kw;
         int cbTotal = w.InputBlocks;
-        long cbWeightBytes = (long)w.BlockStride / cbTotal * sizeof(float);
-        int chunk = (int)Math.Clamp(CpuFeatures.L1DataBytes / L1Share / Math.Max(1, cbWeightBytes), 1, cbTotal);
-        int chunks = (cbTotal + chunk - 1) / chunk;
-        chunk = (cbTotal + chunks - 1) / chunks;
-        // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels, fewer where a part's input
-        // over all channels would not fit in half of L2 (it is read once per output block).
-        // Output-major order (each output block's weights one contiguous stream over all chunks, its partial sums in L1)
-        // reads a part's input over all channels once per output block: chosen where that input fits in half of L2,
-        // else chunk-major (a chunk's input shared by every output block while it is in L1).
-        long inBytesPerPixel = (long)cbTotal * epp * sizeof(float) * (flat ? 1 : (long)input.StrideH * input.W / Math.Max(1, ow));
-        bool outputMajor = OutputMajor ?? inBytesPerPixel * Math.Min(ItemPixels, oh * ow) <= CpuFeatures.L2Bytes / 2;
+        int chunk = w.Chunk;
+        bool outputMajor = w.OutputMajor;
+        // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels; output-major ones fewer
+        // where a part's input over all channels would not fit in half of L2 (it is read once per output block).
+        long inBytesPerPixel = InputBytesPerPixel(g, w.PlainInput);
         int itemPixels = outputMajor ? (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, inBytesPerPixel), 4 * TilePixels, ItemPixels) : ItemPixels;
         int parts = flat ? Math.Max(1, (ow + itemPixels / 2) / itemPixels) : Math.Clamp((oh * ow + itemPixels / 2) / itemPixels, 1, oh);
         // A small plane (the deep layers) takes several images per item, so a chunk's weights serve more tiles.
@@ -177,7 +199,7 @@ public static unsafe class NchwcConv
                     for (int cb0 = 0; cb0 < CbTotal; cb0 += Chunk)
                     {
                         a.CbCount = Math.Min(Chunk, CbTotal - cb0);
-                        float* wp = W.Packed + (long)ob * W.BlockStride + (long)cb0 * a.WBlockStride;
+                        float* wp = W.Pair(ob, cb0);
                         bool more = ob + 1 < ob1 || cb0 + Chunk < CbTotal;
                         Rows(a, cb0, wp, bias, ob, ob0, n0, n1, r0, r1, p0, p1, more && lines > 0 ? (byte*)(wp + a.CbCount * a.WBlockStride) : null, perRow);
                     }
@@ -189,10 +211,10 @@ public static unsafe class NchwcConv
                 a.CbCount = Math.Min(Chunk, CbTotal - cb0);
                 for (int ob = ob0; ob < ob1; ob++)
                 {
-                    float* wp = W.Packed + (long)ob * W.BlockStride + (long)cb0 * a.WBlockStride;
-                    long nextOb = ob + 1 < ob1 ? ob + 1 : ob0;
-                    long nextCb = ob + 1 < ob1 ? cb0 : cb0 + Chunk;
-                    byte* pf = nextCb < CbTotal && lines > 0 ? (byte*)(W.Packed + nextOb * W.BlockStride + nextCb * a.WBlockStride) : null;
+                    float* wp = W.Pair(ob, cb0);
+                    int nextOb = ob + 1 < ob1 ? ob + 1 : ob0;
+                    int nextCb = ob + 1 < ob1 ? cb0 : cb0 + Chunk;
+                    byte* pf = nextCb < CbTotal && lines > 0 ? (byte*)W.Pair(nextOb, nextCb) : null;
                     Rows(a, cb0, wp, W.Bias + ob * Nchwc.Block, ob, ob0, n0, n1, r0, r1, p0, p1, pf, perRow);
                 }
             }

@@ -77,6 +77,31 @@ public sealed class NchwcTests
     };
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BothLoopOrdersAndPackingsAgree(bool outputMajor)
+    {
+        // The order is chosen per layer from the cache sizes; force each one (weights packed to match) on the same shapes.
+        var saved = NchwcConv.OutputMajor;
+        NchwcConv.OutputMajor = outputMajor;
+        try
+        {
+            foreach (var g in new[] { new ConvGeometry(1, 600, 6, 5, 40, 3, 3, 1, 1, 1, 1, 1, 1), new ConvGeometry(2, 1040, 4, 3, 20, 1, 1),
+                new ConvGeometry(1, 290, 9, 9, 33, 1, 1, 2, 2) })
+            {
+                var packed = NchwcConvWeights.Pack(ConvTests.Random(g.WeightElements, 72), ConvTests.Random(g.K, 73), g, false);
+                Assert.Equal(outputMajor, packed.OutputMajor);
+                Assert.True(packed.Chunk < packed.InputBlocks, "the shape must need several reduction chunks");
+                ConvMatchesPlainLoops(g, false); // at one and two threads
+            }
+        }
+        finally
+        {
+            NchwcConv.OutputMajor = saved;
+        }
+    }
+
+    [Theory]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.Sigmoid)]
     [InlineData(Activation.None)]
