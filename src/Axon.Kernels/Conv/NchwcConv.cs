@@ -143,6 +143,12 @@ public static unsafe class NchwcConv
         }
         int group = (outBlocks + groups - 1) / groups;
         groups = (outBlocks + group - 1) / group;
+        // Items of about equal work in a multiple of the threads: 33 parts on 2 threads would leave one core idle for a part.
+        int maxParts = flat ? (ow + TilePixels - 1) / TilePixels : oh;
+        while (threads > 1 && (long)batches * parts * groups % threads != 0 && parts < maxParts)
+        {
+            parts++;
+        }
         return new Work
         {
             W = w, X = input.X, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Parts = parts,
