@@ -71,6 +71,8 @@ public sealed class NchwcTests
         // A plain-input stem with dilated columns (taps not one contiguous run) and one with stride 1.
         { new ConvGeometry(1, 3, 12, 13, 20, 3, 3, 1, 2, 2, 2, 2, 2, 2, 2), true },
         { new ConvGeometry(1, 4, 6, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        // A padded 1×1 (not flat: it runs row by row over the zero-bordered copy).
+        { new ConvGeometry(1, 20, 5, 6, 18, 1, 1, 1, 1, 1, 1, 1, 1), false },
         // Small planes and a batch: several images per work item.
         { new ConvGeometry(3, 32, 3, 3, 40, 3, 3, 1, 1, 1, 1, 1, 1), false },
         { new ConvGeometry(5, 48, 2, 2, 33, 1, 1), false },
