@@ -125,6 +125,33 @@ if (args.Contains("--profile"))
     {
         Console.WriteLine($"  {ms,9:F3} ms  {op}");
     }
+    if (args.Contains("--profile-nodes"))
+    {
+        // Per node, in plan order (best of 5 runs): where a model's layers lose against the same layer run alone.
+        var byNode = new Dictionary<string, double>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            double last = Axon.Bench.ThreadClock.NowMs();
+            axon.Run(feeds, (step, ms) =>
+            {
+                double now = Axon.Bench.ThreadClock.NowMs();
+                string key = $"{step.Node.Name} [{step.KernelName}]";
+                double t = opts.Threads == 1 ? now - last : ms;
+                if (!byNode.TryGetValue(key, out var best))
+                {
+                    order.Add(key);
+                    best = double.MaxValue;
+                }
+                byNode[key] = Math.Min(best, t);
+                last = now;
+            });
+        }
+        foreach (var key in order)
+        {
+            Console.WriteLine($"  {byNode[key],9:F3} ms  {key}");
+        }
+    }
 }
 if (opts.Json is not null)
 {

@@ -13,6 +13,7 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
 //   dotnet run -c Release --project bench/Axon.Bench -- --attention [threads] [batch] [seq] [rounds]   (MiniLM's attention core)
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv 1 1 nchwc   (the same layers, NCHW vs blocked NCHW16c)
+//   dotnet run -c Release --project bench/Axon.Bench -- --conv 1 1 ab pf=0 pf=1 [filter]   (NCHW16c under two tunings, side by side)
 if (args.Length > 0 && args[0] == "--peak")
 {
     Console.WriteLine($"FMA peak, one core: {FmaPeak.MeasureGflops():F1} GFLOP/s");
@@ -28,10 +29,15 @@ if (args.Length > 1 && args[0] == "--sgemm-shapes")
     Axon.Bench.QuickGemmShapes.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5, args.Length > 4 ? args[4] : "");
     return 0;
 }
+if (args.Length > 0 && args[0] == "--nchwc-tiles")
+{
+    Axon.Bench.QuickNchwcTiles.Run();
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--conv")
 {
     Axon.Bench.QuickConv.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1,
-        args.Length > 3 && args[3] == "nchwc");
+        args.Length > 3 && args[3] == "nchwc", args.Length > 5 && args[3] == "ab" ? (args[4], args[5]) : null, args.Length > 6 ? args[6] : null);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--attention")

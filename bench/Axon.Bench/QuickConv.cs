@@ -8,10 +8,12 @@ namespace Axon.Bench;
 /// <summary>Every distinct ResNet-50 convolution at batch 1: GFLOP/s per layer and the share of the total (for tuning).</summary>
 internal static class QuickConv
 {
-    public static void Run(int threads, int batch) => Run(threads, batch, false);
+    public static void Run(int threads, int batch) => Run(threads, batch, false, null, null);
 
     /// <summary>With <paramref name="nchwc"/>, each layer runs the plain NCHW kernel and the NCHW16c kernel alternately.</summary>
-    public static void Run(int threads, int batch, bool nchwc)
+    /// <summary>With <paramref name="ab"/>, each layer runs NCHW16c under two tunings alternately (layers whose
+    /// description contains <paramref name="filter"/>, e.g. "7x7 " or "3x3").</summary>
+    public static void Run(int threads, int batch, bool nchwc, (string A, string B)? ab, string? filter)
     {
         using var pool = new WorkerPool(threads);
         if (Environment.GetEnvironmentVariable("AXON_POINTWISE_PACKED") == "1")
@@ -48,6 +50,11 @@ internal static class QuickConv
             (new ConvGeometry(batch, 2048, 7, 7, 512, 1, 1), 2),
             (new ConvGeometry(batch, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1), 2),
         ];
+        if (ab is { } tune)
+        {
+            QuickNchwcAB.Run(layers.Where(l => filter is null || Describe(l.G).Contains(filter, StringComparison.Ordinal)).ToArray(), threads, pool, tune.A, tune.B);
+            return;
+        }
         if (nchwc)
         {
             QuickNchwc.Run(layers, threads, pool);
@@ -81,4 +88,6 @@ internal static class QuickConv
         }
         Console.WriteLine($"all convolutions: {total:F1} ms, {totalFlop / total / 1e6:F1} GFLOP/s (best of runs, {threads} thread(s), batch {batch}; one thread: thread CPU time)");
     }
+
+    private static string Describe(ConvGeometry g) => $"{g.C}->{g.K} {g.KernelH}x{g.KernelW}/{g.StrideH} {g.H}x{g.W}";
 }

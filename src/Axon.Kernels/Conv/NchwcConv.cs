@@ -6,12 +6,14 @@ namespace Axon.Kernels.Conv;
 
 /// <summary>
 /// Direct convolution in the blocked layout (<see cref="Nchwc"/>): y [N, K/16, OH, OW, 16] = act(conv(x, w) + bias +
-/// residual), x blocked [N, C/16, H, W, 16] or plain NCHW (the stem). No im2col and no partial sums in memory: a tile
-/// of up to 6 output pixels × 16 output channels stays in 12 accumulators for the whole C·KH·KW reduction, then the
-/// epilogue runs on the registers. Pixels whose window leaves the input (the padding columns) run one at a time with
-/// their own tap range; rows clip their kernel rows. Work items are (image, group of output blocks, output row,
-/// row segment); inside an item each pixel tile is reused for every output block of the group while it is in L1.
-/// 1×1 stride-1 unpadded convolutions see the whole plane as one long row.
+/// residual), x blocked [N, C/16, H, W, 16] or plain NCHW (the stem). No im2col: a tile of up to 6 output pixels × 16
+/// output channels accumulates in 12 registers (<see cref="NchwcConvTile"/>). Blocked like a GEMM (pixels = M, output
+/// channels = N, input channels × taps = K): the reduction runs in chunks of input blocks whose weights for one output
+/// block fit in half of L1, and inside a chunk each output block's weights stay in L1 while every pixel tile of the
+/// work item passes over them (the inputs, reused across output blocks, stream from L2). Partial sums go back to the
+/// output between chunks; the first chunk starts from bias + residual, the last applies the activation.
+/// The input is first brought to a form with no clipped windows (<see cref="NchwcConvInput"/>). Work items are
+/// (image, group of output blocks, block of output rows or pixels), sized for the threads.
 /// </summary>
 public static unsafe class NchwcConv
 {
@@ -22,61 +24,42 @@ public static unsafe class NchwcConv
 
     internal static readonly bool Avx2 = CpuFeatures.Avx2Fma;
 
+    /// <summary>Output pixels a work item aims at: enough tiles to amortize loading each chunk's weights into L1.</summary>
+    internal static int ItemPixels = 96;
+
+    /// <summary>One output block's weights for a reduction chunk fill at most L1 / this.</summary>
+    internal static int L1Share = 2;
+
+    /// <summary>Prefetch the next chunk's weights while the current one runs (tunable for benchmarks).</summary>
+    internal static bool PrefetchWeights = true;
+
+    /// <summary>Loop order override for benchmarks: null chooses per layer, true/false forces output-major or chunk-major.</summary>
+    internal static bool? OutputMajor;
+
+    /// <summary>Prefetch each next tile's input on an item's first pass over it (tunable for benchmarks).</summary>
+    internal static bool PrefetchInput = true;
+
     /// <summary>
     /// Runs the convolution. <paramref name="residual"/> (may be null) has the output's blocked shape and may be
-    /// <paramref name="y"/> itself (each element is read once, just before it is written); <paramref name="y"/> must not
-    /// alias <paramref name="x"/>.
+    /// <paramref name="y"/> itself (each element is read once, just before it is first written); <paramref name="y"/>
+    /// must not alias <paramref name="x"/>.
     /// </summary>
     public static void Run(float* x, NchwcConvWeights w, float* y, float* residual = null, Activation act = Activation.None,
         float alpha = 0, float beta = 0, WorkerPool? pool = null)
     {
-        var g = w.Geometry;
-        if (g.N == 0)
+        if (w.Geometry.N == 0)
         {
             return;
         }
         pool ??= WorkerPool.Default;
-        // A padded blocked input is copied once into a zero-bordered buffer (the caller's scratch): then every output
-        // pixel is an interior one and rows run in whole tiles, where the border pixels would run one at a time.
-        if (!w.PlainInput && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0)
-        {
-            var pg = g with { H = g.H + g.PadTop + g.PadBottom, W = g.W + g.PadLeft + g.PadRight, PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0 };
-            float* padded = ThreadScratch.Floats(ThreadScratch.NchwcPadded, Nchwc.Elements(pg.N, pg.C, pg.H, pg.W));
-            pool.For(g.N * w.InputBlocks * pg.H, new PadBody { X = x, Y = padded, G = g, Hp = pg.H, Wp = pg.W, Blocks = w.InputBlocks });
-            x = padded;
-            g = pg;
-        }
-        var p = Plan(g, w, pool.Threads);
-        p.X = x;
+        var input = NchwcConvInput.Prepare(x, w, pool);
+        var p = Plan(w, input, pool.Threads);
         p.Y = y;
         p.Residual = residual;
-        p.Act = act;
-        p.Alpha = alpha;
-        p.Beta = beta;
+        p.Args.Act = act;
+        p.Args.Alpha = alpha;
+        p.Args.Beta = beta;
         pool.For(p.Items, p);
-    }
-
-    private struct PadBody : IParallelBody
-    {
-        public float* X, Y;
-        public ConvGeometry G;
-        public int Hp, Wp, Blocks;
-
-        public readonly void Invoke(int index)
-        {
-            int row = index % Hp, plane = index / Hp;
-            float* dst = Y + ((long)plane * Hp + row) * Wp * Nchwc.Block;
-            int ih = row - G.PadTop;
-            if (ih < 0 || ih >= G.H)
-            {
-                new Span<float>(dst, Wp * Nchwc.Block).Clear();
-                return;
-            }
-            new Span<float>(dst, G.PadLeft * Nchwc.Block).Clear();
-            new ReadOnlySpan<float>(X + ((long)plane * G.H + ih) * G.W * Nchwc.Block, G.W * Nchwc.Block)
-                .CopyTo(new Span<float>(dst + G.PadLeft * Nchwc.Block, G.W * Nchwc.Block));
-            new Span<float>(dst + (G.PadLeft + G.W) * Nchwc.Block, G.PadRight * Nchwc.Block).Clear();
-        }
     }
 
     /// <summary>Span overload with length checks (tests and benchmarks).</summary>
@@ -96,49 +79,94 @@ public static unsafe class NchwcConv
         }
     }
 
-    private static Work Plan(ConvGeometry g, NchwcConvWeights w, int threads)
+    /// <summary>
+    /// The reduction chunk (input blocks whose weights for one output block fill at most L1 / <see cref="L1Share"/>) and
+    /// the loop order: output-major (each output block's weights one contiguous stream over all chunks, its partial sums
+    /// in L1) reads a part's input over all channels once per output block, so it is chosen where that input fits in half
+    /// of L2; else chunk-major (a chunk's input shared by every output block while it is in L1).
+    /// </summary>
+    internal static (int Chunk, bool OutputMajor) Blocking(ConvGeometry g, bool plainInput)
     {
-        bool flat = g.KernelH == 1 && g.KernelW == 1 && g.IsPointwise;
-        int h = flat ? 1 : g.H, wd = flat ? g.H * g.W : g.W;
+        int cbTotal = plainInput ? 1 : Nchwc.Blocks(g.C);
+        long pairBytes = (long)g.KernelH * g.KernelW * (plainInput ? g.C : Nchwc.Block) * Nchwc.Block * sizeof(float);
+        int chunk = (int)Math.Clamp(CpuFeatures.L1DataBytes / L1Share / Math.Max(1, pairBytes), 1, cbTotal);
+        int chunks = (cbTotal + chunk - 1) / chunk;
+        chunk = (cbTotal + chunks - 1) / chunks;
+        bool outputMajor = OutputMajor ?? InputBytesPerPixel(g, plainInput) * Math.Min(ItemPixels, g.OutH * g.OutW) <= CpuFeatures.L2Bytes / 2;
+        return (chunk, outputMajor);
+    }
+
+    /// <summary>Prepared input bytes (all channels) per output pixel, the halo ignored.</summary>
+    private static long InputBytesPerPixel(ConvGeometry g, bool plainInput)
+    {
+        long perPixel = plainInput ? (long)g.C * sizeof(float) : (long)Nchwc.Blocks(g.C) * Nchwc.Block * sizeof(float);
+        if (g.KernelH == 1 && g.KernelW == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) == 0)
+        {
+            return perPixel; // flat, subsampled if strided
+        }
+        return perPixel * g.StrideH * (g.W + g.PadLeft + g.PadRight) / g.OutW;
+    }
+
+    private static Work Plan(NchwcConvWeights w, NchwcConvInput.Prepared input, int threads)
+    {
+        var g = w.Geometry;
+        bool flat = input.Flat;
         int oh = flat ? 1 : g.OutH, ow = flat ? g.OutH * g.OutW : g.OutW;
+        int kh = flat ? 1 : g.KernelH, kw = flat ? 1 : g.KernelW;
+        // A plain input is NHWC: one pixel is C floats, and with undilated columns a tap row is one run of KW·C channels.
+        int epp = w.PlainInput ? g.C : Nchwc.Block;
+        bool rowRun = w.PlainInput && g.DilationW == 1;
+        int icCount = w.PlainInput ? (rowRun ? kw * g.C : g.C) : Nchwc.Block;
+        int kwLoop = rowRun ? 1 : kw;
+        int cbTotal = w.InputBlocks;
+        int chunk = w.Chunk;
+        bool outputMajor = w.OutputMajor;
+        // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels; output-major ones fewer
+        // where a part's input over all channels would not fit in half of L2 (it is read once per output block).
+        long inBytesPerPixel = InputBytesPerPixel(g, w.PlainInput);
+        int itemPixels = outputMajor ? (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, inBytesPerPixel), 4 * TilePixels, ItemPixels) : ItemPixels;
+        int parts = flat ? Math.Max(1, (ow + itemPixels / 2) / itemPixels) : Math.Clamp((oh * ow + itemPixels / 2) / itemPixels, 1, oh);
+        // A small plane (the deep layers) takes several images per item, so a chunk's weights serve more tiles.
+        int images = parts > 1 ? 1 : Math.Clamp(itemPixels / Math.Max(1, oh * ow), 1, g.N);
+        int batches = (g.N + images - 1) / images;
         int outBlocks = w.OutputBlocks;
-        // A group of output blocks whose weights fit in half of L2 shares each input tile while it is in L1.
-        long blockBytes = (long)w.BlockStride * sizeof(float);
-        int group = (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, blockBytes), 1, outBlocks);
-        int groups = (outBlocks + group - 1) / group;
-        // Enough items to balance the threads: split groups first (keeps rows whole), then rows into segments.
+        int groups = 1;
+        // Enough items for the threads to balance: split the output blocks into groups, then the parts further.
         long target = threads == 1 ? 1 : 8L * threads;
-        while (groups * (long)g.N * oh < target && group > 1)
+        while ((long)batches * parts * groups < target && groups < outBlocks)
         {
-            group = (group + 1) / 2;
-            groups = (outBlocks + group - 1) / group;
+            groups = Math.Min(outBlocks, groups * 2);
         }
-        long rows = (long)groups * g.N * oh;
-        int segs = 1;
-        if (rows < target)
+        while ((long)batches * parts * groups < target && parts < (flat ? (ow + TilePixels - 1) / TilePixels : oh))
         {
-            segs = (int)Math.Min((ow + TilePixels - 1) / TilePixels, (target + rows - 1) / rows);
+            parts++;
         }
-        int segLen = (ow + segs - 1) / segs;
-        segLen = (segLen + TilePixels - 1) / TilePixels * TilePixels;
-        segs = (ow + segLen - 1) / segLen;
-        int epp = w.PlainInput ? 1 : Nchwc.Block;
+        int group = (outBlocks + groups - 1) / groups;
+        groups = (outBlocks + group - 1) / group;
+        // Items of about equal work in a multiple of the threads: 33 parts on 2 threads would leave one core idle for a part.
+        int maxParts = flat ? (ow + TilePixels - 1) / TilePixels : oh;
+        while (threads > 1 && (long)batches * parts * groups % threads != 0 && parts < maxParts)
+        {
+            parts++;
+        }
         return new Work
         {
-            W = w, G = g, H = h, Wd = wd, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Segs = segs, SegLen = segLen,
-            Items = (int)(rows * segs),
+            W = w, X = input.X, OH = oh, OW = ow, Flat = flat, Group = group, Groups = groups, Parts = parts,
+            Images = images, Items = batches * groups * parts, Chunk = chunk, CbTotal = cbTotal, Order = outputMajor, PrefetchInput = PrefetchInput,
+            ImageStrideX = (long)cbTotal * input.H * input.W * epp,
+            RowStrideY = (long)input.StrideH * input.W * epp,
+            PixStepX = (long)input.StrideW * epp,
             Args = new TileArgs
             {
-                CbCount = w.InputBlocks,
-                IcCount = w.LanesPerInputBlock,
-                CbStrideX = (long)h * wd * Nchwc.Block,
-                IcStrideX = w.PlainInput ? (long)h * wd : 1,
-                RowStrideX = (long)(flat ? 1 : g.DilationH) * wd * epp,
-                KwStrideX = (long)(flat ? 1 : g.DilationW) * epp,
-                PixStrideX = (long)(flat ? 1 : g.StrideW) * epp,
-                KW = flat ? 1 : g.KernelW,
-                WTapStride = w.LanesPerInputBlock * Nchwc.Block,
-                WBlockStride = (flat ? 1 : g.KernelH * g.KernelW) * w.LanesPerInputBlock * Nchwc.Block,
+                IcCount = icCount,
+                CbStrideX = (long)input.H * input.W * Nchwc.Block,
+                RowStrideX = (long)g.DilationH * input.W * epp,
+                KwStrideX = (long)g.DilationW * epp,
+                PixStrideX = (long)input.StrideW * epp,
+                KH = kh,
+                KW = kwLoop,
+                WTapStride = icCount * Nchwc.Block,
+                WBlockStride = kh * kw * (w.PlainInput ? g.C : Nchwc.Block) * Nchwc.Block,
             },
         };
     }
@@ -146,68 +174,75 @@ public static unsafe class NchwcConv
     private struct Work : IParallelBody
     {
         public NchwcConvWeights W;
-        public ConvGeometry G;
         public float* X, Y, Residual;
-        public Activation Act;
-        public float Alpha, Beta;
-        public int H, Wd, OH, OW, Group, Groups, Segs, SegLen, Items;
-        public bool Flat;
+        public int OH, OW, Group, Groups, Parts, Images, Items, Chunk, CbTotal;
+        public long ImageStrideX, RowStrideY, PixStepX;
+        public bool Flat, Order, PrefetchInput;
         public TileArgs Args;
 
         public readonly void Invoke(int index)
         {
-            var g = G;
-            int seg = index % Segs;
-            int rest = index / Segs;
-            int oh = rest % OH;
-            rest /= OH;
+            int part = index % Parts;
+            int rest = index / Parts;
             int grp = rest % Groups;
-            int n = rest / Groups;
+            int n0 = rest / Groups * Images, n1 = Math.Min(W.Geometry.N, n0 + Images);
             int ob0 = grp * Group, ob1 = Math.Min(W.OutputBlocks, ob0 + Group);
-            int sH = Flat ? 1 : g.StrideH, sW = Flat ? 1 : g.StrideW, dH = Flat ? 1 : g.DilationH, dW = Flat ? 1 : g.DilationW;
-            int kh = Flat ? 1 : g.KernelH, kw = Flat ? 1 : g.KernelW;
-            int pT = Flat ? 0 : g.PadTop, pL = Flat ? 0 : g.PadLeft;
-            int epp = W.PlainInput ? 1 : Nchwc.Block;
+            // A part is rows [r0, r1) of the output, or pixels [p0, p1) of a flat plane's single row.
+            int r0 = Flat ? 0 : (int)((long)OH * part / Parts), r1 = Flat ? 1 : (int)((long)OH * (part + 1) / Parts);
+            int p0 = Flat ? (int)((long)OW * part / Parts) : 0, p1 = Flat ? (int)((long)OW * (part + 1) / Parts) : OW;
+            // The next (output block, chunk)'s weights are prefetched a few lines per tile, so its first tiles do not wait
+            // on L3 (on a small plane an output block's chunk serves only a handful of tiles).
+            int rows = (n1 - n0) * (r1 - r0);
+            int lines = PrefetchWeights ? Chunk * Args.WBlockStride / 16 : 0;
+            int perRow = (lines + rows - 1) / rows;
             var a = Args;
-            a.Act = Act;
-            a.Alpha = Alpha;
-            a.Beta = Beta;
-            int ih0 = oh * sH - pT;
-            (a.KhLo, a.KhHi) = TapRange(ih0, H, kh, dH);
-            long imageX = W.PlainInput ? (long)n * g.C * H * Wd : (long)n * W.InputBlocks * H * Wd * Nchwc.Block;
-            long imageY = (long)n * W.OutputBlocks * OH * OW * Nchwc.Block;
-            long planeY = (long)OH * OW * Nchwc.Block;
-            // Columns whose whole window is inside the input run in tiles; the rest one by one with a clipped tap range.
-            int owA = Math.Min(OW, (pL + sW - 1) / sW);
-            int lastFull = Wd - 1 + pL - (kw - 1) * dW;
-            int owB = lastFull < 0 ? owA : Math.Clamp(lastFull / sW + 1, owA, OW);
-            int s0 = seg * SegLen, s1 = Math.Min(OW, s0 + SegLen);
-            for (int ow = s0; ow < s1;)
+            if (Order)
             {
-                int iw0 = ow * sW - pL;
-                float* xp = X + imageX + ((long)ih0 * Wd + iw0) * epp;
-                int count, kwLo, kwHi;
-                if (ow < owA || ow >= owB)
-                {
-                    count = 1;
-                    (kwLo, kwHi) = TapRange(iw0, Wd, kw, dW);
-                }
-                else
-                {
-                    // Balanced tiles: 14 pixels run as 5+5+4, not 6+6+2 (a 2-pixel tile is load-bound).
-                    int left = Math.Min(s1, owB) - ow;
-                    int tiles = (left + TilePixels - 1) / TilePixels;
-                    count = (left + tiles - 1) / tiles;
-                    (kwLo, kwHi) = (0, kw);
-                }
-                long outOff = imageY + ((long)oh * OW + ow) * Nchwc.Block;
+                // Output block outside: its weights for all chunks are one contiguous stream, prefetched one chunk ahead.
                 for (int ob = ob0; ob < ob1; ob++)
                 {
-                    float* yp = Y + outOff + ob * planeY;
-                    float* rp = Residual is null ? null : Residual + outOff + ob * planeY;
-                    NchwcConvTile.Run(count, xp, W.Packed + (long)ob * W.BlockStride, yp, rp, W.Bias + ob * Nchwc.Block, a, kwLo, kwHi);
+                    float* bias = W.Bias + ob * Nchwc.Block;
+                    for (int cb0 = 0; cb0 < CbTotal; cb0 += Chunk)
+                    {
+                        a.CbCount = Math.Min(Chunk, CbTotal - cb0);
+                        float* wp = W.Pair(ob, cb0);
+                        bool more = ob + 1 < ob1 || cb0 + Chunk < CbTotal;
+                        Rows(a, cb0, wp, bias, ob, ob0, n0, n1, r0, r1, p0, p1, more && lines > 0 ? (byte*)(wp + a.CbCount * a.WBlockStride) : null, perRow);
+                    }
                 }
-                ow += count;
+                return;
+            }
+            for (int cb0 = 0; cb0 < CbTotal; cb0 += Chunk)
+            {
+                a.CbCount = Math.Min(Chunk, CbTotal - cb0);
+                for (int ob = ob0; ob < ob1; ob++)
+                {
+                    float* wp = W.Pair(ob, cb0);
+                    int nextOb = ob + 1 < ob1 ? ob + 1 : ob0;
+                    int nextCb = ob + 1 < ob1 ? cb0 : cb0 + Chunk;
+                    byte* pf = nextCb < CbTotal && lines > 0 ? (byte*)W.Pair(nextOb, nextCb) : null;
+                    Rows(a, cb0, wp, W.Bias + ob * Nchwc.Block, ob, ob0, n0, n1, r0, r1, p0, p1, pf, perRow);
+                }
+            }
+        }
+
+        /// <summary>One output block, one reduction chunk, over the item's images and rows.</summary>
+        private readonly void Rows(in TileArgs a, int cb0, float* wp, float* bias, int ob, int ob0, int n0, int n1, int r0, int r1, int p0, int p1,
+            byte* pf, int perRow)
+        {
+            int mode = (cb0 == 0 ? NchwcConvTile.First : 0) | (cb0 + Chunk >= CbTotal ? NchwcConvTile.Last : 0)
+                | (PrefetchInput && ob == ob0 ? NchwcConvTile.PrefetchInput : 0);
+            long planeY = (long)OH * OW * Nchwc.Block;
+            for (int n = n0; n < n1; n++)
+            {
+                float* xImage = X + n * ImageStrideX + cb0 * a.CbStrideX;
+                long outPlane = (n * (long)W.OutputBlocks + ob) * planeY;
+                for (int r = r0; r < r1; r++, pf = pf is null ? null : pf + (long)perRow * 64)
+                {
+                    long o = outPlane + ((long)r * OW + p0) * Nchwc.Block;
+                    NchwcConvTile.Row(p1 - p0, xImage + r * RowStrideY + p0 * PixStepX, wp, Y + o, Residual is null ? null : Residual + o,
+                        bias, a, mode, pf, perRow);
+                }
             }
         }
     }
@@ -222,11 +257,11 @@ public static unsafe class NchwcConv
     }
 }
 
-/// <summary>What one tile call needs besides its pointers (strides in floats).</summary>
+/// <summary>What one tile call needs besides its pointers (strides in floats; input channels are adjacent floats).</summary>
 internal struct TileArgs
 {
-    public int CbCount, IcCount, KW, KhLo, KhHi, WTapStride, WBlockStride;
-    public long CbStrideX, IcStrideX, RowStrideX, KwStrideX, PixStrideX;
+    public int CbCount, IcCount, KH, KW, WTapStride, WBlockStride;
+    public long CbStrideX, RowStrideX, KwStrideX, PixStrideX;
     public Activation Act;
     public float Alpha, Beta;
 }

@@ -6,40 +6,80 @@ using Axon.Kernels.Gemm;
 namespace Axon.Kernels.Conv;
 
 /// <summary>
-/// The NCHWc convolution micro-kernel: <c>count</c> (1..6) output pixels × 16 output channels. AVX2: two vectors per
-/// pixel, 12 accumulators at 6 pixels; per input channel and tap two weight loads and one broadcast per pixel feed two
-/// FMAs. The pixel count is a type parameter so each count compiles to its own straight-line kernel. Scalar fallback
-/// for machines (or test tiers) without AVX2.
+/// The NCHWc convolution micro-kernel: <c>count</c> (1..6) output pixels × 16 output channels over one chunk of the
+/// reduction. AVX2: two vectors per pixel, 12 accumulators at 6 pixels; per input channel and tap two weight loads and
+/// one broadcast per pixel feed two FMAs. The accumulators start from bias (+ residual) on the reduction's first chunk,
+/// else from the partial sums in the output; the last chunk applies the activation. The pixel count and the pixel
+/// stride are type parameters, so each count compiles to its own straight-line kernel whose broadcasts use fixed
+/// displacements. Scalar fallback for machines (or test tiers) without AVX2.
 /// </summary>
 internal static unsafe class NchwcConvTile
 {
-    public static void Run(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
+    /// <summary>Mode bit: the reduction's first chunk (start from bias and residual, not from the output).</summary>
+    public const int First = 1;
+
+    /// <summary>Mode bit: the reduction's last chunk (apply the activation).</summary>
+    public const int Last = 2;
+
+    /// <summary>Mode bit: the first pass over this input (prefetch each next tile's input lines while a tile runs).</summary>
+    public const int PrefetchInput = 4;
+
+    /// <summary>
+    /// One run of <paramref name="pixels"/> output pixels (a row or a row segment) for one output block, in balanced
+    /// tiles (14 pixels as 5+5+4, not 6+6+2: a 2-pixel tile is load-bound); <paramref name="prefetchLines"/> cache lines
+    /// from <paramref name="prefetch"/> (the next weights) are touched along the way.
+    /// </summary>
+    public static void Row(int pixels, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode, byte* prefetch, int prefetchLines)
     {
+        int tiles = (pixels + NchwcConv.TilePixels - 1) / NchwcConv.TilePixels;
+        int q = pixels / tiles, big = pixels % tiles;
+        int perTile = (prefetchLines + tiles - 1) / tiles;
         if (!NchwcConv.Avx2)
         {
-            Scalar(count, x, w, y, r, bias, a, kwLo, kwHi);
+            for (int t = 0; t < tiles; t++)
+            {
+                int count = t < big ? q + 1 : q;
+                Scalar(count, x, w, y, r, bias, a, mode);
+                x += count * a.PixStrideX;
+                y += count * Nchwc.Block;
+                r = r is null ? null : r + count * Nchwc.Block;
+            }
             return;
         }
-        // The pixel stride as a constant turns the six broadcasts into fixed displacements (no address arithmetic).
         switch (a.PixStrideX)
         {
-            case Nchwc.Block: Dispatch<S16>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 2 * Nchwc.Block: Dispatch<S32>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
-            default: Dispatch<SAny>(count, x, w, y, r, bias, a, kwLo, kwHi); break;
+            case Nchwc.Block: Split<S16>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            case 2 * Nchwc.Block: Split<S32>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            case 6: Split<S6>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
+            default: Split<SAny>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
         }
     }
 
-    private static void Dispatch<TS>(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
-        where TS : struct, IStride
+    private static void Split<TS>(int q, int big, int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TS : struct, IStride
+    {
+        if (big > 0)
+        {
+            Dispatch<TS>(q + 1, big, x, w, y, r, bias, a, mode, pf, perTile);
+            x += (long)big * (q + 1) * a.PixStrideX;
+            y += big * (q + 1) * Nchwc.Block;
+            r = r is null ? null : r + big * (q + 1) * Nchwc.Block;
+            pf = pf is null ? null : pf + (long)big * perTile * 64;
+        }
+        Dispatch<TS>(q, tiles - big, x, w, y, r, bias, a, mode, pf, perTile);
+    }
+
+    private static void Dispatch<TS>(int count, int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TS : struct, IStride
     {
         switch (count)
         {
-            case 6: Tile<P6, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 5: Tile<P5, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 4: Tile<P4, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 3: Tile<P3, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            case 2: Tile<P2, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
-            default: Tile<P1, TS>(x, w, y, r, bias, a, kwLo, kwHi); break;
+            case 6: Tile<P6, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 5: Tile<P5, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 4: Tile<P4, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 3: Tile<P3, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            case 2: Tile<P2, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
+            default: Tile<P1, TS>(tiles, x, w, y, r, bias, a, mode, pf, perTile); break;
         }
     }
 
@@ -51,6 +91,7 @@ internal static unsafe class NchwcConvTile
 
     private readonly struct S16 : IStride { public static int PS => Nchwc.Block; }
     private readonly struct S32 : IStride { public static int PS => 2 * Nchwc.Block; }
+    private readonly struct S6 : IStride { public static int PS => 6; }   // the stem: 3 interleaved channels, stride 2
     private readonly struct SAny : IStride { public static int PS => 0; }
 
     private interface IPixels
@@ -66,28 +107,77 @@ internal static unsafe class NchwcConvTile
     private readonly struct P6 : IPixels { public static int N => 6; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TP, TS>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
+    private static void Tile<TP, TS>(int tiles, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode,
+        byte* pf, int perTile) where TP : struct, IPixels where TS : struct, IStride
+    {
+        long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
+        // The input lines one tile reads per (input block, kernel row): its pixels' windows side by side.
+        long span = (TP.N - 1) * ps + (a.KW - 1) * a.KwStrideX + a.IcCount;
+        for (int t = 0; t < tiles; t++, x += TP.N * ps, y += TP.N * Nchwc.Block, r = r is null ? null : r + TP.N * Nchwc.Block)
+        {
+            TileOnce<TP, TS>(x, w, y, r, bias, a, mode);
+            if ((mode & PrefetchInput) != 0)
+            {
+                PrefetchTile(x + TP.N * ps, span, a);
+            }
+            if (pf is not null)
+            {
+                for (int i = 0; i < perTile; i++, pf += 64)
+                {
+                    Sse.Prefetch0(pf);
+                }
+            }
+        }
+    }
+
+    private static void PrefetchTile(float* x, long span, in TileArgs a)
+    {
+        for (int cb = 0; cb < a.CbCount; cb++)
+        {
+            for (int kh = 0; kh < a.KH; kh++)
+            {
+                byte* p = (byte*)(x + cb * a.CbStrideX + kh * a.RowStrideX);
+                byte* end = p + span * sizeof(float);
+                for (p = (byte*)((nint)p & ~63); p < end; p += 64)
+                {
+                    Sse.Prefetch0(p);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileOnce<TP, TS>(float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
         where TP : struct, IPixels where TS : struct, IStride
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c00, c01, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        bool first = (mode & First) != 0;
+        var bias0 = Avx.LoadVector256(bias);
+        var bias1 = Avx.LoadVector256(bias + 8);
+        c00 = Init(y, r, 0, bias0, first);
+        c01 = Init(y, r, 8, bias1, first);
+        if (TP.N > 1) { c10 = Init(y, r, 16, bias0, first); c11 = Init(y, r, 24, bias1, first); }
+        if (TP.N > 2) { c20 = Init(y, r, 32, bias0, first); c21 = Init(y, r, 40, bias1, first); }
+        if (TP.N > 3) { c30 = Init(y, r, 48, bias0, first); c31 = Init(y, r, 56, bias1, first); }
+        if (TP.N > 4) { c40 = Init(y, r, 64, bias0, first); c41 = Init(y, r, 72, bias1, first); }
+        if (TP.N > 5) { c50 = Init(y, r, 80, bias0, first); c51 = Init(y, r, 88, bias1, first); }
         long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
-        long icStride = a.IcStrideX;
         int icCount = a.IcCount;
         for (int cb = 0; cb < a.CbCount; cb++)
         {
             float* xc = x + cb * a.CbStrideX;
             float* wc = w + (long)cb * a.WBlockStride;
-            for (int kh = a.KhLo; kh < a.KhHi; kh++)
+            for (int kh = 0; kh < a.KH; kh++)
             {
-                for (int kw = kwLo; kw < kwHi; kw++)
+                for (int kw = 0; kw < a.KW; kw++)
                 {
                     float* xp = xc + kh * a.RowStrideX + kw * a.KwStrideX;
                     float* wp = wc + (kh * a.KW + kw) * a.WTapStride;
                     float* wEnd = wp + icCount * Nchwc.Block;
                     float* wPairs = wp + (icCount & ~1) * Nchwc.Block;
                     // Two input channels per iteration: the loop's pointer updates and branch are paid half as often.
-                    for (; wp < wPairs; wp += 2 * Nchwc.Block, xp += 2 * icStride)
+                    for (; wp < wPairs; wp += 2 * Nchwc.Block, xp += 2)
                     {
                         {
                             var w0 = Avx.LoadVector256(wp);
@@ -127,39 +217,38 @@ internal static unsafe class NchwcConvTile
                             }
                         }
                         {
-                            float* xq = xp + icStride;
                             var w0 = Avx.LoadVector256(wp + Nchwc.Block);
                             var w1 = Avx.LoadVector256(wp + Nchwc.Block + 8);
-                            var b = Avx.BroadcastScalarToVector256(xq);
+                            var b = Avx.BroadcastScalarToVector256(xp + 1);
                             c00 = Fma.MultiplyAdd(b, w0, c00);
                             c01 = Fma.MultiplyAdd(b, w1, c01);
                             if (TP.N > 1)
                             {
-                                b = Avx.BroadcastScalarToVector256(xq + ps);
+                                b = Avx.BroadcastScalarToVector256(xp + 1 + ps);
                                 c10 = Fma.MultiplyAdd(b, w0, c10);
                                 c11 = Fma.MultiplyAdd(b, w1, c11);
                             }
                             if (TP.N > 2)
                             {
-                                b = Avx.BroadcastScalarToVector256(xq + 2 * ps);
+                                b = Avx.BroadcastScalarToVector256(xp + 1 + 2 * ps);
                                 c20 = Fma.MultiplyAdd(b, w0, c20);
                                 c21 = Fma.MultiplyAdd(b, w1, c21);
                             }
                             if (TP.N > 3)
                             {
-                                b = Avx.BroadcastScalarToVector256(xq + 3 * ps);
+                                b = Avx.BroadcastScalarToVector256(xp + 1 + 3 * ps);
                                 c30 = Fma.MultiplyAdd(b, w0, c30);
                                 c31 = Fma.MultiplyAdd(b, w1, c31);
                             }
                             if (TP.N > 4)
                             {
-                                b = Avx.BroadcastScalarToVector256(xq + 4 * ps);
+                                b = Avx.BroadcastScalarToVector256(xp + 1 + 4 * ps);
                                 c40 = Fma.MultiplyAdd(b, w0, c40);
                                 c41 = Fma.MultiplyAdd(b, w1, c41);
                             }
                             if (TP.N > 5)
                             {
-                                b = Avx.BroadcastScalarToVector256(xq + 5 * ps);
+                                b = Avx.BroadcastScalarToVector256(xp + 1 + 5 * ps);
                                 c50 = Fma.MultiplyAdd(b, w0, c50);
                                 c51 = Fma.MultiplyAdd(b, w1, c51);
                             }
@@ -167,72 +256,66 @@ internal static unsafe class NchwcConvTile
                     }
                     if (wp < wEnd)
                     {
-                            var w0 = Avx.LoadVector256(wp);
-                            var w1 = Avx.LoadVector256(wp + 8);
-                            var b = Avx.BroadcastScalarToVector256(xp);
-                            c00 = Fma.MultiplyAdd(b, w0, c00);
-                            c01 = Fma.MultiplyAdd(b, w1, c01);
-                            if (TP.N > 1)
-                            {
-                                b = Avx.BroadcastScalarToVector256(xp + ps);
-                                c10 = Fma.MultiplyAdd(b, w0, c10);
-                                c11 = Fma.MultiplyAdd(b, w1, c11);
-                            }
-                            if (TP.N > 2)
-                            {
-                                b = Avx.BroadcastScalarToVector256(xp + 2 * ps);
-                                c20 = Fma.MultiplyAdd(b, w0, c20);
-                                c21 = Fma.MultiplyAdd(b, w1, c21);
-                            }
-                            if (TP.N > 3)
-                            {
-                                b = Avx.BroadcastScalarToVector256(xp + 3 * ps);
-                                c30 = Fma.MultiplyAdd(b, w0, c30);
-                                c31 = Fma.MultiplyAdd(b, w1, c31);
-                            }
-                            if (TP.N > 4)
-                            {
-                                b = Avx.BroadcastScalarToVector256(xp + 4 * ps);
-                                c40 = Fma.MultiplyAdd(b, w0, c40);
-                                c41 = Fma.MultiplyAdd(b, w1, c41);
-                            }
-                            if (TP.N > 5)
-                            {
-                                b = Avx.BroadcastScalarToVector256(xp + 5 * ps);
-                                c50 = Fma.MultiplyAdd(b, w0, c50);
-                                c51 = Fma.MultiplyAdd(b, w1, c51);
-                            }
+                        var w0 = Avx.LoadVector256(wp);
+                        var w1 = Avx.LoadVector256(wp + 8);
+                        var b = Avx.BroadcastScalarToVector256(xp);
+                        c00 = Fma.MultiplyAdd(b, w0, c00);
+                        c01 = Fma.MultiplyAdd(b, w1, c01);
+                        if (TP.N > 1)
+                        {
+                            b = Avx.BroadcastScalarToVector256(xp + ps);
+                            c10 = Fma.MultiplyAdd(b, w0, c10);
+                            c11 = Fma.MultiplyAdd(b, w1, c11);
+                        }
+                        if (TP.N > 2)
+                        {
+                            b = Avx.BroadcastScalarToVector256(xp + 2 * ps);
+                            c20 = Fma.MultiplyAdd(b, w0, c20);
+                            c21 = Fma.MultiplyAdd(b, w1, c21);
+                        }
+                        if (TP.N > 3)
+                        {
+                            b = Avx.BroadcastScalarToVector256(xp + 3 * ps);
+                            c30 = Fma.MultiplyAdd(b, w0, c30);
+                            c31 = Fma.MultiplyAdd(b, w1, c31);
+                        }
+                        if (TP.N > 4)
+                        {
+                            b = Avx.BroadcastScalarToVector256(xp + 4 * ps);
+                            c40 = Fma.MultiplyAdd(b, w0, c40);
+                            c41 = Fma.MultiplyAdd(b, w1, c41);
+                        }
+                        if (TP.N > 5)
+                        {
+                            b = Avx.BroadcastScalarToVector256(xp + 5 * ps);
+                            c50 = Fma.MultiplyAdd(b, w0, c50);
+                            c51 = Fma.MultiplyAdd(b, w1, c51);
+                        }
                     }
                 }
             }
         }
-        var b0 = Avx.LoadVector256(bias);
-        var b1 = Avx.LoadVector256(bias + 8);
-        bool relu = a.Act == Activation.Relu;
-        Store(y, r, 0, c00, c01, b0, b1, relu);
-        if (TP.N > 1) Store(y, r, 1, c10, c11, b0, b1, relu);
-        if (TP.N > 2) Store(y, r, 2, c20, c21, b0, b1, relu);
-        if (TP.N > 3) Store(y, r, 3, c30, c31, b0, b1, relu);
-        if (TP.N > 4) Store(y, r, 4, c40, c41, b0, b1, relu);
-        if (TP.N > 5) Store(y, r, 5, c50, c51, b0, b1, relu);
-        if (!relu && a.Act != Activation.None)
+        bool relu = (mode & Last) != 0 && a.Act == Activation.Relu;
+        Store(y, 0, c00, c01, relu);
+        if (TP.N > 1) Store(y, 1, c10, c11, relu);
+        if (TP.N > 2) Store(y, 2, c20, c21, relu);
+        if (TP.N > 3) Store(y, 3, c30, c31, relu);
+        if (TP.N > 4) Store(y, 4, c40, c41, relu);
+        if (TP.N > 5) Store(y, 5, c50, c51, relu);
+        if ((mode & Last) != 0 && a.Act is not (Activation.None or Activation.Relu))
         {
             EpilogueOps.Activate(y, TP.N * Nchwc.Block, a.Act, a.Alpha, a.Beta);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* y, float* r, int p, Vector256<float> lo, Vector256<float> hi, Vector256<float> b0,
-        Vector256<float> b1, bool relu)
+    private static Vector256<float> Init(float* y, float* r, int o, Vector256<float> b, bool first) =>
+        !first ? Avx.LoadVector256(y + o) : r is null ? b : Avx.Add(b, Avx.LoadVector256(r + o));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* y, int p, Vector256<float> lo, Vector256<float> hi, bool relu)
     {
-        lo = Avx.Add(lo, b0);
-        hi = Avx.Add(hi, b1);
         int o = p * Nchwc.Block;
-        if (r is not null)
-        {
-            lo = Avx.Add(lo, Avx.LoadVector256(r + o));
-            hi = Avx.Add(hi, Avx.LoadVector256(r + o + 8));
-        }
         if (relu)
         {
             lo = Avx.Max(lo, Vector256<float>.Zero);
@@ -242,22 +325,22 @@ internal static unsafe class NchwcConvTile
         Avx.Store(y + o + 8, hi);
     }
 
-    private static void Scalar(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int kwLo, int kwHi)
+    private static void Scalar(int count, float* x, float* w, float* y, float* r, float* bias, in TileArgs a, int mode)
     {
         float* acc = stackalloc float[NchwcConv.TilePixels * Nchwc.Block];
         for (int i = 0; i < count * Nchwc.Block; i++)
         {
-            acc[i] = 0;
+            acc[i] = (mode & First) != 0 ? bias[i % Nchwc.Block] + (r is null ? 0 : r[i]) : y[i];
         }
         for (int cb = 0; cb < a.CbCount; cb++)
         {
-            for (int kh = a.KhLo; kh < a.KhHi; kh++)
+            for (int kh = 0; kh < a.KH; kh++)
             {
-                for (int kw = kwLo; kw < kwHi; kw++)
+                for (int kw = 0; kw < a.KW; kw++)
                 {
                     float* xp = x + cb * a.CbStrideX + kh * a.RowStrideX + kw * a.KwStrideX;
                     float* wp = w + (long)cb * a.WBlockStride + (kh * a.KW + kw) * a.WTapStride;
-                    for (int ic = 0; ic < a.IcCount; ic++, wp += Nchwc.Block, xp += a.IcStrideX)
+                    for (int ic = 0; ic < a.IcCount; ic++, wp += Nchwc.Block, xp++)
                     {
                         for (int p = 0; p < count; p++)
                         {
@@ -272,10 +355,10 @@ internal static unsafe class NchwcConvTile
                 }
             }
         }
+        bool last = (mode & Last) != 0;
         for (int i = 0; i < count * Nchwc.Block; i++)
         {
-            float v = acc[i] + bias[i % Nchwc.Block] + (r is null ? 0 : r[i]);
-            y[i] = EpilogueOps.Scalar(v, a.Act, a.Alpha, a.Beta);
+            y[i] = last ? EpilogueOps.Scalar(acc[i], a.Act, a.Alpha, a.Beta) : acc[i];
         }
     }
 }

@@ -1,9 +1,11 @@
 namespace Axon.Kernels.Conv;
 
 /// <summary>
-/// Convolution weights reordered once (at compile time) for <see cref="NchwcConv"/>: per block of 16 output channels,
-/// [input block][kh][kw][input lane][16 output lanes], zero past K and C, so one tap's 16 output channels are two
-/// contiguous vectors. With a plain NCHW input (the stem: few channels, not worth blocking) there is one "input block"
+/// Convolution weights reordered once (at compile time) for <see cref="NchwcConv"/>: a (output block, input block) pair
+/// is [kh][kw][input lane][16 output lanes], zero past K and C, so one tap's 16 output channels are two contiguous
+/// vectors. The pairs are laid out in the order the kernel walks them, so a layer's weights stream from memory as one
+/// sequence: output-major layers [output block][input block]; chunk-major layers [chunk][output block][input block in
+/// the chunk] (the reduction chunk and the loop order are fixed here, from the geometry and the cache sizes). With a plain NCHW input (the stem: few channels, not worth blocking) there is one "input block"
 /// holding all C channels. The bias is padded to whole blocks (zeros when the node has none).
 /// </summary>
 public sealed unsafe class NchwcConvWeights
@@ -11,10 +13,12 @@ public sealed unsafe class NchwcConvWeights
     private readonly float[] _packed;
     private readonly float[] _bias;
 
-    private NchwcConvWeights(ConvGeometry g, bool plainInput, float[] packed, float[] bias)
+    private NchwcConvWeights(ConvGeometry g, bool plainInput, float[] packed, float[] bias, int chunk, bool outputMajor)
     {
         Geometry = g;
         PlainInput = plainInput;
+        Chunk = chunk;
+        OutputMajor = outputMajor;
         _packed = packed;
         _bias = bias;
         Packed = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _packed[0]);
@@ -35,7 +39,23 @@ public sealed unsafe class NchwcConvWeights
     public int OutputBlocks => Nchwc.Blocks(Geometry.K);
 
     /// <summary>Floats per block of 16 output channels.</summary>
-    public int BlockStride => InputBlocks * Geometry.KernelH * Geometry.KernelW * LanesPerInputBlock * Nchwc.Block;
+    public int BlockStride => InputBlocks * PairFloats;
+
+    /// <summary>Floats per (output block, input block) pair: KH·KW taps × input lanes × 16 output lanes.</summary>
+    internal int PairFloats => Geometry.KernelH * Geometry.KernelW * LanesPerInputBlock * Nchwc.Block;
+
+    /// <summary>Input blocks per reduction chunk.</summary>
+    internal int Chunk { get; }
+
+    /// <summary>The loop order the kernel runs (and the packing follows): output block outside the chunks.</summary>
+    internal bool OutputMajor { get; }
+
+    /// <summary>The weights of output block <paramref name="ob"/> for the chunk starting at input block <paramref name="cb0"/>.</summary>
+    internal float* Pair(int ob, int cb0)
+    {
+        long pair = OutputMajor ? (long)ob * InputBlocks + cb0 : (long)cb0 * OutputBlocks + (long)ob * Math.Min(Chunk, InputBlocks - cb0);
+        return Packed + pair * PairFloats;
+    }
 
     internal float* Packed { get; }
 
@@ -57,19 +77,21 @@ public sealed unsafe class NchwcConvWeights
         int lanes = plainInput ? g.C : Nchwc.Block;
         int outBlocks = Nchwc.Blocks(g.K);
         int taps = g.KernelH * g.KernelW;
-        long blockStride = (long)inBlocks * taps * lanes * Nchwc.Block;
+        long pairFloats = (long)taps * lanes * Nchwc.Block;
+        var (chunk, outputMajor) = NchwcConv.Blocking(g, plainInput);
         // Pinned: the kernels keep raw pointers for the model's lifetime.
-        var packed = GC.AllocateArray<float>((int)(outBlocks * blockStride), pinned: true);
+        var packed = GC.AllocateArray<float>((int)(outBlocks * inBlocks * pairFloats), pinned: true);
         for (int k = 0; k < g.K; k++)
         {
             int ob = k / Nchwc.Block, ol = k % Nchwc.Block;
             for (int c = 0; c < g.C; c++)
             {
                 int cb = c / lanes, il = c % lanes;
+                int cb0 = cb / chunk * chunk;
+                long pair = outputMajor ? (long)ob * inBlocks + cb : (long)cb0 * outBlocks + (long)ob * Math.Min(chunk, inBlocks - cb0) + (cb - cb0);
                 for (int t = 0; t < taps; t++)
                 {
-                    long dst = ob * blockStride + (((long)cb * taps + t) * lanes + il) * Nchwc.Block + ol;
-                    packed[dst] = w[(k * g.C + c) * taps + t];
+                    packed[pair * pairFloats + ((long)t * lanes + il) * Nchwc.Block + ol] = w[(k * g.C + c) * taps + t];
                 }
             }
         }
@@ -78,6 +100,6 @@ public sealed unsafe class NchwcConvWeights
         {
             bias[..g.K].CopyTo(b);
         }
-        return new NchwcConvWeights(g, plainInput, packed, b);
+        return new NchwcConvWeights(g, plainInput, packed, b, chunk, outputMajor);
     }
 }

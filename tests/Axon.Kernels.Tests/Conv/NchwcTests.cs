@@ -63,7 +63,74 @@ public sealed class NchwcTests
         { new ConvGeometry(1, 16, 7, 7, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2), false },
         { new ConvGeometry(1, 5, 3, 4, 3, 5, 5, 1, 1, 4, 4, 4, 4), false },
         { new ConvGeometry(1, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1), false },
+        // Reductions in several chunks (partial sums through the output): 1×1 over 19 blocks, 3×3 over 3 blocks.
+        { new ConvGeometry(1, 300, 5, 4, 40, 1, 1), false },
+        { new ConvGeometry(2, 40, 9, 9, 24, 3, 3, 1, 1, 1, 1, 1, 1), false },
+        // Strided 1×1 (subsampled first), also over several chunks and with an odd plane.
+        { new ConvGeometry(1, 290, 9, 7, 20, 1, 1, 2, 2), false },
+        // A plain-input stem with dilated columns (taps not one contiguous run) and one with stride 1.
+        { new ConvGeometry(1, 3, 12, 13, 20, 3, 3, 1, 2, 2, 2, 2, 2, 2, 2), true },
+        { new ConvGeometry(1, 4, 6, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        // A padded 1×1 (not flat: it runs row by row over the zero-bordered copy).
+        { new ConvGeometry(1, 20, 5, 6, 18, 1, 1, 1, 1, 1, 1, 1, 1), false },
+        // Small planes and a batch: several images per work item.
+        { new ConvGeometry(3, 32, 3, 3, 40, 3, 3, 1, 1, 1, 1, 1, 1), false },
+        { new ConvGeometry(5, 48, 2, 2, 33, 1, 1), false },
     };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BothLoopOrdersAndPackingsAgree(bool outputMajor)
+    {
+        // The order is chosen per layer from the cache sizes; force each one (weights packed to match) on the same shapes.
+        var saved = NchwcConv.OutputMajor;
+        NchwcConv.OutputMajor = outputMajor;
+        try
+        {
+            foreach (var g in new[] { new ConvGeometry(1, 600, 6, 5, 40, 3, 3, 1, 1, 1, 1, 1, 1), new ConvGeometry(2, 1040, 4, 3, 20, 1, 1),
+                new ConvGeometry(1, 290, 9, 9, 33, 1, 1, 2, 2) })
+            {
+                var packed = NchwcConvWeights.Pack(ConvTests.Random(g.WeightElements, 72), ConvTests.Random(g.K, 73), g, false);
+                Assert.Equal(outputMajor, packed.OutputMajor);
+                Assert.True(packed.Chunk < packed.InputBlocks, "the shape must need several reduction chunks");
+                ConvMatchesPlainLoops(g, false); // at one and two threads
+            }
+        }
+        finally
+        {
+            NchwcConv.OutputMajor = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.None)]
+    public void ResidualMayBeTheOutputItself(Activation act)
+    {
+        // The runtime's planner may give the output the residual's buffer: the first chunk reads each residual element
+        // just before it writes the partial sum there, later chunks read the partial sums back.
+        foreach (var g in new[] { new ConvGeometry(2, 48, 6, 5, 24, 3, 3, 1, 1, 1, 1, 1, 1), new ConvGeometry(1, 520, 4, 3, 20, 1, 1) })
+        {
+            var x = ConvTests.Random(g.InputElements, 61);
+            var w = ConvTests.Random(g.WeightElements, 62);
+            var b = ConvTests.Random(g.K, 63);
+            var res = ConvTests.Random(g.OutputElements, 64);
+            var expected = Naive(g, x, w, b, res, false);
+            int plane = g.OutH * g.OutW;
+            var y = Block(res, g.N, g.K, plane);
+            using var pool = new WorkerPool(2);
+            NchwcConv.Run(Block(x, g.N, g.C, g.H * g.W), NchwcConvWeights.Pack(w, b, g, false), y, y, act, pool: pool);
+            var got = Unblock(y, g.N, g.K, plane);
+            double tol = 1e-5 * Math.Sqrt(g.ColumnRows) + 1e-5;
+            for (int i = 0; i < got.Length; i++)
+            {
+                double e = act switch { Activation.Relu => Math.Max(0, expected[i]), Activation.Sigmoid => 1 / (1 + Math.Exp(-expected[i])), _ => expected[i] };
+                Assert.True(Math.Abs(e - got[i]) <= tol * (1 + Math.Abs(e)), $"{g} {act}: element {i}: {got[i]} vs {e}");
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
