@@ -16,11 +16,12 @@ namespace Axon.Bench.Peers;
 /// <summary>
 /// <c>--perf-agreement [--batch-sizes 1,4,8] [--cores 1,2] [--seq 128] [--rounds 3] [--iterations 5] [--warmup-s 3]
 /// [--json FILE]</c>: the bar that <c>axon perf</c>'s numbers agree within 10% with this harness's Axon figures, for
-/// every point of the sweep. Per point, in one process, alternating rounds (the order flips every round so drift in the
-/// machine's load falls on both sides): the harness's own Axon measurement (the <c>--minilm --batch B --threads T</c>
-/// path: an -O2 session on a worker pool of T threads, K timed runs, their median) and <see cref="PerfRunner"/> at the
-/// same point (what <c>axon perf</c> runs: one client, batching off, T cores, K requests, their p50). Compares the
-/// best-round medians. (<c>--batch B --threads T</c> still pick one point.)
+/// every point of the sweep. Per point, in one process: the harness's own Axon measurement (the
+/// <c>--minilm --batch B --threads T</c> path: an -O2 session on a worker pool of T threads) and <c>axon perf</c>'s
+/// (a <see cref="PerfPointSession"/>, what <see cref="PerfRunner"/> measures: one client, batching off, T cores, the
+/// runtime's batcher), both warmed, then R rounds of K runs each, alternating run by run (harness, perf, harness, ...;
+/// the order flips every round) so both sides see the same machine load. Per round the median of each side's K runs;
+/// compares the best-round medians. (<c>--batch B --threads T</c> still pick one point.)
 /// </summary>
 internal static class PerfAgreementBench
 {
@@ -46,6 +47,7 @@ internal static class PerfAgreementBench
         var dims = model.Graph.RuntimeInputs.SelectMany(v => v.Type.Shape.Dims.Skip(1)).Where(d => d.Symbol is not null)
             .Select(d => d.Symbol!).Distinct().ToDictionary(s => s, _ => seq);
         var optimized = Pipelines.For(2).Run(model);
+        var perfOptions = new PerfOptions { Model = model, Concurrency = 1, MaxBatch = 1, Dims = dims, Warmup = TimeSpan.FromSeconds(0.5) };
         Console.WriteLine($"minilm seq {seq}: batch sizes {string.Join(",", batches)} x cores {string.Join(",", cores)}, {rounds} rounds of " +
                           $"{iterations} runs per side, alternating; best-round medians");
         var points = new List<Point>();
@@ -55,7 +57,8 @@ internal static class PerfAgreementBench
             using var session = new InferenceSession(optimized, pool);
             foreach (int b in batches)
             {
-                points.Add(MeasurePoint(model, session, dims, b, t, rounds, iterations, warmupS));
+                using var perf = PerfPointSession.Open(perfOptions, b, t);
+                points.Add(MeasurePoint(model, session, perf, dims, b, t, rounds, iterations, warmupS));
                 var p = points[^1];
                 Console.WriteLine($"  b{b} {t} core(s): harness {p.Harness,8:F2} ms [{Join(p.HarnessRounds)}]  axon perf p50 {p.Perf,8:F2} ms " +
                                   $"[{Join(p.PerfRounds)}]  ratio {p.Ratio:F3} ({(Math.Abs(p.Ratio - 1) <= 0.10 ? "within" : "OUTSIDE")} 10%)  load {p.Load:F1}");
@@ -73,64 +76,51 @@ internal static class PerfAgreementBench
         }
     }
 
-    private static Point MeasurePoint(Model model, InferenceSession session, Dictionary<string, int> dims, int batch, int threads, int rounds,
-        int iterations, double warmupS)
+    private static Point MeasurePoint(Model model, InferenceSession session, PerfPointSession perf, Dictionary<string, int> dims, int batch,
+        int threads, int rounds, int iterations, double warmupS)
     {
         var feeds = InputGenerator.Generate([.. model.Graph.RuntimeInputs], batch, dims: dims);
-        // Warm the harness for a fixed time (.NET tiers the kernels up over the first seconds of calls); PerfRunner runs
-        // the same kernel code, so it starts warm too, and its own warm-up builds the plan for the point's shape.
+        // Warm for a fixed time (.NET tiers the kernels up over the first seconds of calls), both sides in turn.
         var warm = Stopwatch.StartNew();
         for (int w = 0; w < 2 || warm.Elapsed.TotalSeconds < warmupS; w++)
         {
             session.Run(feeds);
+            perf.Measure(iterations: 1);
         }
         var harness = new double[rounds];
-        var perf = new double[rounds];
+        var perfMs = new double[rounds];
         double load = 0;
         for (int r = 0; r < rounds; r++)
         {
-            if (r % 2 == 0)
+            var h = new double[iterations];
+            var p = new double[iterations];
+            for (int i = 0; i < iterations; i++)
             {
-                harness[r] = Harness(session, feeds, iterations);
-                perf[r] = Perf(model, dims, batch, threads, iterations);
+                if ((r + i) % 2 == 0)
+                {
+                    h[i] = HarnessRun(session, feeds);
+                    p[i] = perf.Measure(iterations: 1).LatenciesMs[0];
+                }
+                else
+                {
+                    p[i] = perf.Measure(iterations: 1).LatenciesMs[0];
+                    h[i] = HarnessRun(session, feeds);
+                }
             }
-            else
-            {
-                perf[r] = Perf(model, dims, batch, threads, iterations);
-                harness[r] = Harness(session, feeds, iterations);
-            }
+            Array.Sort(h);
+            Array.Sort(p);
+            harness[r] = Median(h);
+            perfMs[r] = Median(p);
             load += LoadAverage() / rounds;
         }
-        return new Point(batch, threads, harness.Min(), perf.Min(), harness, perf, load);
+        return new Point(batch, threads, harness.Min(), perfMs.Min(), harness, perfMs, load);
     }
 
-    private static double Harness(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, int iterations)
+    private static double HarnessRun(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds)
     {
-        var t = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            long s = Stopwatch.GetTimestamp();
-            session.Run(feeds);
-            t[i] = Stopwatch.GetElapsedTime(s).TotalMilliseconds;
-        }
-        Array.Sort(t);
-        return Median(t);
-    }
-
-    private static double Perf(Model model, Dictionary<string, int> dims, int batch, int threads, int iterations)
-    {
-        var p = PerfRunner.Run(new PerfOptions
-        {
-            Model = model,
-            BatchSizes = [batch],
-            Cores = [threads],
-            Concurrency = 1,
-            MaxBatch = 1,
-            Iterations = iterations,
-            Warmup = TimeSpan.FromMilliseconds(1), // one request: builds the plan for the shape
-            Dims = dims,
-        })[0];
-        return Median(p.LatenciesMs);
+        long s = Stopwatch.GetTimestamp();
+        session.Run(feeds);
+        return Stopwatch.GetElapsedTime(s).TotalMilliseconds;
     }
 
     private static double LoadAverage() =>
