@@ -117,4 +117,16 @@ public sealed class GrpcStatisticsTests : IAsyncLifetime
         var bad = await Assert.ThrowsAsync<RpcException>(async () => await Client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "../x" }));
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task StatisticsNeedTheApiKeyWhenTheServerHasOne()
+    {
+        await using var s = await TestServer.StartAsync(apiKey: "k-123", fashion: false);
+        using var channel = GrpcChannel.ForAddress(s.Server.GrpcUrl!);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelStatisticsAsync(new ModelStatisticsRequest()));
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        var r = await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = TestServer.Echo }, new Metadata { { "x-api-key", "k-123" } });
+        Assert.Equal(TestServer.Echo, Assert.Single(r.ModelStats).Name);
+    }
 }
