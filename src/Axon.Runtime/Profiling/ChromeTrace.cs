@@ -28,6 +28,20 @@ public static class ChromeTrace
         w.WriteEndObject();
     }
 
+    /// <summary>A metadata ("M") event: names or orders the process or a thread's track.</summary>
+    private static void Metadata(Utf8JsonWriter w, int pid, int tid, string name, Action<Utf8JsonWriter> args)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteString("ph", "M");
+        w.WriteNumber("pid", pid);
+        w.WriteNumber("tid", tid);
+        w.WriteStartObject("args");
+        args(w);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     public static void Write(ProfileReport report, Stream output, string processName = "axon")
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
@@ -35,35 +49,12 @@ public static class ChromeTrace
         w.WriteStartObject();
         w.WriteString("displayTimeUnit", "ms");
         w.WriteStartArray("traceEvents");
-        w.WriteStartObject();
-        w.WriteString("name", "process_name");
-        w.WriteString("ph", "M");
-        w.WriteNumber("pid", pid);
-        w.WriteNumber("tid", 0);
-        w.WriteStartObject("args");
-        w.WriteString("name", processName);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        Metadata(w, pid, 0, "process_name", a => a.WriteString("name", processName));
         foreach (int tid in report.Spans.Select(s => s.ThreadId).Distinct().Order())
         {
-            w.WriteStartObject();
-            w.WriteString("name", "thread_name");
-            w.WriteString("ph", "M");
-            w.WriteNumber("pid", pid);
-            w.WriteNumber("tid", tid);
-            w.WriteStartObject("args");
-            w.WriteString("name", tid == 0 ? $"worker 0: runs the model ({report.Threads} kernel threads)" : $"worker {tid}");
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartObject();
-            w.WriteString("name", "thread_sort_index");
-            w.WriteString("ph", "M");
-            w.WriteNumber("pid", pid);
-            w.WriteNumber("tid", tid);
-            w.WriteStartObject("args");
-            w.WriteNumber("sort_index", tid);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            string name = tid == 0 ? $"worker 0: runs the model ({report.Threads} kernel threads)" : $"worker {tid}";
+            Metadata(w, pid, tid, "thread_name", a => a.WriteString("name", name));
+            Metadata(w, pid, tid, "thread_sort_index", a => a.WriteNumber("sort_index", tid));
         }
         foreach (var s in report.Spans)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Axon.Compiler.Planning;
 using Axon.Graph;
 using Axon.Graph.Analysis;
@@ -77,38 +78,47 @@ public static class Profiler
         {
             session.Run(inputs);
         }
-        var acc = new Dictionary<PlanStep, (int Calls, double Ms)>(ReferenceEqualityComparer.Instance);
-        var order = new List<PlanStep>();
-        var spans = new List<(PlanStep? Step, string Name, double Start, double Dur)>();
         long origin = Stopwatch.GetTimestamp();
         double Us(long timestamp) => (timestamp - origin) * 1e6 / Stopwatch.Frequency;
-        double measured = 0;
         var pool = session.Pool;
         var timeline = new WorkerTimeline(pool.Threads);
+        var log = new StepLog(session.Plans.Sum(p => p.Steps.Count) * iterations + 64);
+        var runs = new (long Start, long End)[iterations];
+        Action<PlanStep, double> record = log.Record;
         pool.Recorder = timeline; // only for the measured runs: warm-up and normal runs record nothing
         try
         {
             for (int it = 0; it < iterations; it++)
             {
-                double runStart = Us(Stopwatch.GetTimestamp());
-                session.Run(inputs, (step, ms) =>
-                {
-                    double end = Us(Stopwatch.GetTimestamp());
-                    if (!acc.TryGetValue(step, out var a))
-                    {
-                        order.Add(step);
-                    }
-                    acc[step] = (a.Calls + 1, a.Ms + ms);
-                    spans.Add((step, step.Node.DisplayName, end - ms * 1000, ms * 1000));
-                });
-                double runEnd = Us(Stopwatch.GetTimestamp());
-                measured += (runEnd - runStart) / 1000;
-                spans.Add((null, $"iteration {it}", runStart, runEnd - runStart));
+                runs[it].Start = Stopwatch.GetTimestamp();
+                session.Run(inputs, record);
+                runs[it].End = Stopwatch.GetTimestamp();
             }
         }
         finally
         {
             pool.Recorder = null;
+        }
+        // Aggregate after the runs, so the time between steps holds only the executor's own work, not the profiler's.
+        var acc = new Dictionary<PlanStep, (int Calls, double Ms)>(ReferenceEqualityComparer.Instance);
+        var order = new List<PlanStep>();
+        var spans = new List<(PlanStep? Step, string Name, double Start, double Dur)>(log.Count + iterations);
+        for (int i = 0; i < log.Count; i++)
+        {
+            var (step, ms, end) = (log.Steps[i], log.Ms[i], Us(log.End[i]));
+            if (!acc.TryGetValue(step, out var a))
+            {
+                order.Add(step);
+            }
+            acc[step] = (a.Calls + 1, a.Ms + ms);
+            spans.Add((step, step.Node.DisplayName, end - ms * 1000, ms * 1000));
+        }
+        double measured = 0;
+        for (int it = 0; it < iterations; it++)
+        {
+            double runStart = Us(runs[it].Start), runEnd = Us(runs[it].End);
+            measured += (runEnd - runStart) / 1000;
+            spans.Add((null, $"iteration {it}", runStart, runEnd - runStart));
         }
         var plan = session.Plans.First(p => order.Count == 0 || p.Steps.Contains(order[0]));
         var nodes = new Dictionary<PlanStep, NodeProfile>(ReferenceEqualityComparer.Instance);
@@ -163,6 +173,35 @@ public static class Profiler
                     yield return new TraceSpan("parallel loop", "chunks", s0, s1 - s0, w, null, chunks);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The per-step callback's whole job during the measured runs: append the step, its time and a timestamp to
+    /// preallocated arrays. Compiled fully optimized from the first call, so the profiler's own cost between steps does
+    /// not depend on how far the JIT has tiered up (under load the background tier-up can lag by seconds).
+    /// </summary>
+    private sealed class StepLog(int capacity)
+    {
+        public PlanStep[] Steps = new PlanStep[Math.Max(16, capacity)];
+        public double[] Ms = new double[Math.Max(16, capacity)];
+        public long[] End = new long[Math.Max(16, capacity)];
+        public int Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Record(PlanStep step, double ms)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (Count == Steps.Length)
+            {
+                Array.Resize(ref Steps, Count * 2);
+                Array.Resize(ref Ms, Count * 2);
+                Array.Resize(ref End, Count * 2);
+            }
+            Steps[Count] = step;
+            Ms[Count] = ms;
+            End[Count] = now;
+            Count++;
         }
     }
 
