@@ -146,8 +146,9 @@ public static class Profiler
     /// <summary>
     /// Each worker's part of each parallel loop, named after the node that ran it and clamped into that node's span so
     /// the trace nests chunks under their node. Steps run one after another and each step's callback returns before the
-    /// next starts, so a loop belongs to the first node span that ends at or after the loop's end (a node span's start
-    /// is derived from its duration and can sit a fraction of a microsecond late, hence the clamp).
+    /// next starts, so a loop belongs to the first node span that ends at or after the loop's end. A node span's start
+    /// is derived from its duration and sits late by the callback's delay (under load, a preemption can make that
+    /// long), hence the clamp.
     /// </summary>
     private static IEnumerable<TraceSpan> WorkerSpans(WorkerTimeline timeline, List<(PlanStep? Step, string Name, double Start, double Dur)> spans,
         Dictionary<PlanStep, NodeProfile> nodes, Func<long, double> us)
@@ -161,7 +162,7 @@ public static class Profiler
                 double s0 = us(start), s1 = us(end);
                 int i = Array.BinarySearch(ends, s1);
                 i = i >= 0 ? i : ~i;
-                if (i < nodeSpans.Length && s1 >= nodeSpans[i].Start - 1)
+                if (i < nodeSpans.Length)
                 {
                     var n = nodeSpans[i];
                     s0 = Math.Clamp(s0, n.Start, n.Start + n.Dur);

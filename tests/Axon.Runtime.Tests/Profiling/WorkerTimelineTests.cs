@@ -28,8 +28,12 @@ public sealed class WorkerTimelineTests
         pool.For(64, new Spin());
         long chunks = Enumerable.Range(0, 2).Sum(w => timeline.Loops(w).Sum(l => (long)l.Chunks));
         Assert.Equal(20 * 64 + 1, chunks);
-        Assert.Equal(21, timeline.Loops(0).Count); // the caller always takes part
+        // Every loop has at least one participant (a spinning helper may take all of a loop's chunks before the caller
+        // starts); the one-chunk loop ran on the caller.
+        Assert.InRange(timeline.Loops(0).Count, 1, 21);
         Assert.InRange(timeline.Loops(1).Count, 0, 20);
+        Assert.InRange(timeline.Loops(0).Count + timeline.Loops(1).Count, 21, 41);
+        Assert.Equal(1, timeline.Loops(0)[^1].Chunks);
         Assert.All(timeline.Loops(0).Concat(timeline.Loops(1)), l => Assert.True(l.End >= l.Start && l.Chunks >= 1));
     }
 
@@ -45,9 +49,9 @@ public sealed class WorkerTimelineTests
         var report = Profiler.Profile(session, feeds, iterations: 4, warmup: 1, threads: 2, peaks);
         Assert.Null(pool.Recorder);
         Assert.Equal([0, 1], report.Workers.Select(w => w.Index));
-        var w0 = report.Workers[0];
-        Assert.True(w0.Loops > 0 && w0.Chunks >= w0.Loops, $"worker 0: {w0.Loops} loops, {w0.Chunks} chunks");
-        Assert.InRange(w0.BusyMs, 1e-6, report.MeasuredMs);
+        Assert.True(report.Workers.Sum(w => w.Loops) > 0, "the model's kernels ran parallel loops");
+        Assert.All(report.Workers, w => Assert.True(w.Chunks >= w.Loops && w.BusyMs >= 0 && w.BusyMs <= report.MeasuredMs,
+            $"worker {w.Index}: {w.Loops} loops, {w.Chunks} chunks, {w.BusyMs} ms busy of {report.MeasuredMs}"));
         var chunkSpans = report.Spans.Where(s => s.Category == "chunks").ToList();
         Assert.Equal(report.Workers.Sum(w => w.Loops), chunkSpans.Count);
         var nodeNames = report.Nodes.Select(n => n.Name).ToHashSet();
