@@ -33,6 +33,9 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<ValueInfo> Inputs { get; }
     public IReadOnlyList<ValueInfo> Outputs { get; }
 
+    /// <summary>The pool <see cref="Run(IReadOnlyDictionary{string, Tensor}, Action{PlanStep, double}?)"/> runs on (the profiler records its threads).</summary>
+    internal WorkerPool Pool => _pool;
+
     /// <summary>The plans built so far (one per distinct input-shape signature).</summary>
     public IEnumerable<ExecutionPlan> Plans => _plans.Values.Select(p => p.Plan);
 

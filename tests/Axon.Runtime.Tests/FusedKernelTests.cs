@@ -2,6 +2,7 @@ using Axon.Compiler.Passes;
 using Axon.Graph;
 using Axon.Graph.Builder;
 using Axon.Graph.Reference;
+using Axon.Testing;
 
 namespace Axon.Runtime.Tests;
 
@@ -11,16 +12,7 @@ namespace Axon.Runtime.Tests;
 /// </summary>
 public sealed class FusedKernelTests
 {
-    private static Tensor Random(int seed, params int[] shape)
-    {
-        var rng = new Random(seed);
-        var d = new float[shape.Aggregate(1, (a, b) => a * b)];
-        for (int i = 0; i < d.Length; i++)
-        {
-            d[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-        return Tensor.FromArray(d, shape);
-    }
+    private static Tensor Random(int seed, params int[] shape) => Seeded.Uniform(seed, shape);
 
     private static ValueInfo F32(string name, params int[] dims) => new(name, TypeInfo.Tensor(DType.Float32, dims.Select(d => (long)d).ToArray()));
 

@@ -2,6 +2,7 @@ using Axon.Compiler.Passes;
 using Axon.Graph;
 using Axon.Graph.Builder;
 using Axon.Graph.Reference;
+using Axon.Testing;
 
 namespace Axon.Runtime.Tests;
 
@@ -11,16 +12,7 @@ namespace Axon.Runtime.Tests;
 /// </summary>
 public sealed class NchwcLayoutTests
 {
-    private static Tensor Random(int seed, params int[] shape)
-    {
-        var rng = new Random(seed);
-        var d = new float[shape.Aggregate(1, (a, b) => a * b)];
-        for (int i = 0; i < d.Length; i++)
-        {
-            d[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-        return Tensor.FromArray(d, shape);
-    }
+    private static Tensor Random(int seed, params int[] shape) => Seeded.Uniform(seed, shape);
 
     /// <summary>Runs the -O2 model compiled and the original in the reference executor; returns the kernel names per op.</summary>
     private static Dictionary<string, List<string>> CompiledMatchesReference(Model original, Dictionary<string, Tensor> feeds)

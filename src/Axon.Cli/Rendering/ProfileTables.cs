@@ -12,6 +12,11 @@ internal static class ProfileTables
                     $"per-node entries cover {100 * r.Coverage:F1}% of the measured time");
         o.WriteLine($"machine peaks: {p.Gflops(r.Threads):F1} GFLOP/s ({p.GflopsPerThread:F1} per thread), {p.MemoryGBps:F1} GB/s copy; " +
                     $"ridge point {p.RidgePoint(r.Threads):F2} FLOP/B");
+        if (r.Workers.Count > 0)
+        {
+            o.WriteLine("worker threads busy in parallel loops: " + string.Join(", ",
+                r.Workers.Select(w => $"{w.Index}: {100 * w.Utilization(r.MeasuredMs):F0}% ({w.Chunks} chunks)")));
+        }
         o.WriteLine();
         o.WriteLine("by op type:");
         Table(o, r, r.ByOp(), nameWidth: 0);
@@ -51,6 +56,7 @@ internal static class ProfileTables
             node_ms = r.NodeMs,
             coverage = r.Coverage,
             peaks = new { gflops = r.Peaks.Gflops(r.Threads), gflops_per_thread = r.Peaks.GflopsPerThread, memory_gbps = r.Peaks.MemoryGBps },
+            workers = r.Workers.Select(w => new { index = w.Index, busy_ms = w.BusyMs, utilization = w.Utilization(r.MeasuredMs), loops = w.Loops, chunks = w.Chunks }).ToList(),
             by_op = r.ByOp().Select(Row).ToList(),
             by_node = r.Nodes.Select(Row).ToList(),
         };

@@ -72,6 +72,9 @@ public sealed class ModelMetrics
     /// <summary>Rows per execution (the batch sizes the batcher formed, before padding).</summary>
     public Histogram BatchSize { get; } = new(Histogram.BatchBounds);
 
+    /// <summary>Executions and compute time per exact batch size.</summary>
+    public BatchSizeStats ByBatchSize { get; } = new();
+
     internal void Started() => Interlocked.Increment(ref _inFlight);
 
     internal void Succeeded(double ms)
@@ -114,6 +117,7 @@ public sealed class ModelMetrics
         Interlocked.Add(ref _rows, rows);
         ComputeMs.Record(ms);
         BatchSize.Record(rows);
+        ByBatchSize.Record(rows, ms);
     }
 
     internal void SetQueueDepth(int depth) => Volatile.Write(ref _queueDepth, depth);

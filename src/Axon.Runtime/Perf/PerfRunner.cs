@@ -33,8 +33,10 @@ public static class PerfRunner
                     ct.ThrowIfCancellationRequested();
                     string label = $"{prepared.Precision}, batch {batch}, {cores} core{(cores == 1 ? "" : "s")}";
                     var local = index;
-                    points.Add(MeasurePoint(options, prepared, samples, visible[..cores], batch,
-                        f => progress?.Report(new PerfProgress(local, total, label, f)), ct));
+                    using (var point = new PerfPointSession(options, prepared, samples, visible[..cores], batch, ct))
+                    {
+                        points.Add(point.Measure(options.Duration, options.Iterations, f => progress?.Report(new PerfProgress(local, total, label, f)), ct));
+                    }
                     index++;
                     progress?.Report(new PerfProgress(index, total, label, 1));
                 }
@@ -43,7 +45,7 @@ public static class PerfRunner
         return points;
     }
 
-    private static void Check(PerfOptions o)
+    internal static void Check(PerfOptions o)
     {
         if (o.ModelPath is null && o.Model is null)
         {
@@ -63,64 +65,6 @@ public static class PerfRunner
         }
     }
 
-    private static PerfPoint MeasurePoint(PerfOptions o, PreparedPerfModel prepared, SampleFeeds? samples, int[] cores, int batch,
-        Action<double> report, CancellationToken ct)
-    {
-        using var runtime = new AxonRuntime(new RuntimeOptions { Cores = cores });
-        var modelOptions = new ModelOptions
-        {
-            Name = prepared.Loaded.Name,
-            Placement = o.Placement,
-            BatchProfiles = prepared.Loaded.Profiles,
-            Buckets = prepared.Loaded.Buckets,
-            Batching = new BatchingOptions
-            {
-                MaxBatchSize = Math.Max(o.MaxBatch, 1),
-                MaxQueueDelayMicroseconds = o.MaxBatch > 1 ? o.MaxQueueDelayMicroseconds : 0,
-                MaxQueueSize = Math.Max(1024, o.Concurrency * 2),
-            },
-        };
-        using var model = runtime.LoadUnregistered(prepared.Loaded with { Options = modelOptions });
-        var feeds = samples is not null
-            ? samples.Requests(batch, o.Concurrency)
-            : Enumerable.Range(0, o.Concurrency).Select(c => InputGenerator.Generate(model.Inputs, batch, o.Shapes, o.Dims, seed: c + 1)).ToArray();
-        // Warm-up: every client runs, plans for the batch sizes the batcher forms get built.
-        RunClients(model, feeds, o.Concurrency, o.Warmup, null, _ => { }, ct);
-        var before = model.Metrics;
-        long batchesBefore = before.Batches, rowsBefore = before.Rows;
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        var (latencies, errors) = RunClients(model, feeds, o.Concurrency, o.Duration, o.Iterations, report, ct);
-        double seconds = sw.Elapsed.TotalSeconds;
-        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-        latencies.Sort();
-        double throughput = latencies.Count * (double)batch / seconds;
-        long batches = model.Metrics.Batches - batchesBefore, rows = model.Metrics.Rows - rowsBefore;
-        return new PerfPoint
-        {
-            BatchSize = batch,
-            Cores = cores.Length,
-            Placement = o.Placement == Placement.Replicated ? "replicated" : "core-group",
-            Precision = prepared.Precision,
-            Concurrency = o.Concurrency,
-            MaxBatch = o.MaxBatch,
-            MaxQueueDelayUs = o.MaxQueueDelayMicroseconds,
-            Requests = latencies.Count,
-            Errors = errors,
-            Seconds = seconds,
-            Throughput = throughput,
-            P50Ms = Percentile(latencies, 0.50),
-            P90Ms = Percentile(latencies, 0.90),
-            P99Ms = Percentile(latencies, 0.99),
-            P999Ms = Percentile(latencies, 0.999),
-            MeanMs = latencies.Count == 0 ? 0 : latencies.Average(),
-            CpuUtilization = cpu / seconds / cores.Length,
-            AvgExecutedBatch = batches == 0 ? 0 : rows / (double)batches,
-            CostPerMillion = o.PricePerHour is { } price && throughput > 0 ? CostPerMillion(price, throughput) : null,
-            LatenciesMs = latencies,
-        };
-    }
-
     /// <summary>Dollars per million inferences at <paramref name="pricePerHour"/> and <paramref name="throughput"/> inferences/s.</summary>
     public static double CostPerMillion(double pricePerHour, double throughput) => pricePerHour / (throughput * 3600) * 1e6;
 
@@ -136,7 +80,7 @@ public static class PerfRunner
     }
 
     // Client c sends feeds[c], feeds[c + clients], ... (wrapping), so sample data cycles through every request.
-    private static (List<double> Latencies, long Errors) RunClients(ModelHandle model, Dictionary<string, Tensor>[] feeds, int clients, TimeSpan duration,
+    internal static (List<double> Latencies, long Errors) RunClients(ModelHandle model, Dictionary<string, Tensor>[] feeds, int clients, TimeSpan duration,
         int? iterations, Action<double> report, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();

@@ -88,6 +88,22 @@ internal sealed class InferenceGrpcService(ServerContext ctx) : GRPCInferenceSer
         }
     });
 
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context) => Guard(() =>
+    {
+        CheckApiKey(context);
+        if (request.Name.Length == 0 && request.Version.Length > 0)
+        {
+            throw ServingException.BadRequest(ServingCodes.BadField, $"ModelStatistics: version '{Repository.RepositoryPaths.Clip(request.Version)}' was given without a model name");
+        }
+        var models = Http.StatsEndpoints.Select(ctx, Version(request.Name), Version(request.Version));
+        var r = new ModelStatisticsResponse();
+        foreach (var m in models)
+        {
+            r.ModelStats.Add(GrpcStatistics.ToProto(Metrics.KServeModelStats.Of(m)));
+        }
+        return Task.FromResult(r);
+    });
+
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) => Guard(() =>
     {
         CheckAdmin(context);

@@ -128,6 +128,7 @@ public sealed class AxonServer : IAsyncDisposable
             app.MapMetricsEndpoints();
             app.MapStatsEndpoints();
             app.MapGrpcService<InferenceGrpcService>();
+            app.MapUnimplementedRpcs();
             app.MapFallback((HttpContext http) => RestProtocol.WriteError(http, 404, "AXS043",
                 $"no such endpoint: {http.Request.Method} {RepositoryPaths.Clip(http.Request.Path.Value)}"));
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -45,11 +45,11 @@ internal static class StatsEndpoints
     {
         RestProtocol.CheckApiKey(http, ctx);
         var models = Select(ctx, model, version);
-        return RestProtocol.WriteJson(http, w => StatsReport.WriteKServe(w, models));
+        return RestProtocol.WriteJson(http, w => KServeModelStats.WriteJson(w, models));
     });
 
     /// <summary>Every loaded version, or those of one model (404 naming the loaded models when it is not loaded).</summary>
-    private static IReadOnlyList<IServedModel> Select(ServerContext ctx, string? model, string? version)
+    internal static IReadOnlyList<IServedModel> Select(ServerContext ctx, string? model, string? version)
     {
         var loaded = ctx.Repository.Loaded().OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Version, StringComparer.Ordinal).ToList();
         if (model is null)

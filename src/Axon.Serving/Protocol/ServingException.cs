@@ -42,5 +42,6 @@ internal static class ServingCodes
     public const string QueueFull = "AXS030";
     public const string ShuttingDown = "AXS031";
     public const string ModelFailed = "AXS032";
+    public const string UnimplementedRpc = "AXS044";
     public const string BadWindow = "AXS050";
 }

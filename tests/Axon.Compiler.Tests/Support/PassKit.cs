@@ -28,17 +28,7 @@ internal static class PassKit
 
     public static ValueInfo F32(string name, params long[] dims) => new(name, TypeInfo.Tensor(DType.Float32, dims));
 
-    public static Tensor Random(int seed, params int[] shape)
-    {
-        var rng = new Random(seed);
-        int n = shape.Aggregate(1, (a, b) => a * b);
-        var d = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            d[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-        return Tensor.FromArray(d, shape);
-    }
+    public static Tensor Random(int seed, params int[] shape) => Axon.Testing.Seeded.Uniform(seed, shape);
 
     public static Tensor Scalar(float v) => Tensor.FromArray(new[] { v }, Array.Empty<int>());
 

@@ -1,42 +1,10 @@
-using Axon.Graph.Reference;
-
 namespace Axon.Graph.Tests.Ops;
 
-/// <summary>Runs one node through the reference executor: inputs are named i0, i1, ... (null = omitted), outputs o0, o1, ...</summary>
+/// <summary>Runs one node through the reference executor (see <see cref="SingleNode"/>): the math op tests' runner.</summary>
 internal static class MathOpRunner
 {
-    public static IValue?[] Run(string op, IValue?[] inputs, int outputs = 1, long opset = 21, params Attr[] attrs)
-    {
-        var g = new Graph();
-        var inNames = new List<string>();
-        var feeds = new Dictionary<string, IValue?>();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null)
-            {
-                inNames.Add("");
-                continue;
-            }
-            string name = "i" + i;
-            inNames.Add(name);
-            g.Inputs.Add(new ValueInfo(name, TypeInfo.Unknown));
-            feeds[name] = inputs[i];
-        }
-        var outNames = Enumerable.Range(0, outputs).Select(i => "o" + i).ToList();
-        var node = new Node(op, inNames, outNames);
-        foreach (var a in attrs)
-        {
-            node.SetAttr(a);
-        }
-        g.Nodes.Add(node);
-        foreach (var o in outNames)
-        {
-            g.Outputs.Add(new ValueInfo(o, TypeInfo.Unknown));
-        }
-        var model = new Model(g);
-        model.OpsetImports[""] = opset;
-        return new ReferenceExecutor(model).Run(feeds).Select(kv => kv.Value).ToArray();
-    }
+    public static IValue?[] Run(string op, IValue?[] inputs, int outputs = 1, long opset = 21, params Attr[] attrs) =>
+        SingleNode.Run(op, inputs, outputs, opset, attrs);
 
     /// <summary>Single-output convenience.</summary>
     public static Tensor Run1(string op, Tensor[] inputs, long opset = 21, params Attr[] attrs) =>

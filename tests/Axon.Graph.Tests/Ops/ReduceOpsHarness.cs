@@ -1,44 +1,11 @@
-using Axon.Graph.Reference;
-
 namespace Axon.Graph.Tests.Ops;
 
 /// <summary>Runs one node through the reference executor (the reduce/normalize/attention test family's helper).</summary>
 internal static class ReduceOpsHarness
 {
     /// <summary>Runs <paramref name="op"/> with the given inputs (null = omitted) and returns every output.</summary>
-    public static Tensor?[] Run(string op, Tensor?[] inputs, Attr[]? attrs = null, long opset = 23, int outputs = 1, string domain = "")
-    {
-        var g = new Graph();
-        var inNames = new List<string>();
-        var feeds = new Dictionary<string, IValue?>();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null)
-            {
-                inNames.Add("");
-                continue;
-            }
-            string name = "in" + i;
-            inNames.Add(name);
-            g.Inputs.Add(new ValueInfo(name, TypeInfo.Tensor(inputs[i]!.DType, inputs[i]!.Shape.Select(d => (long)d).ToArray())));
-            feeds[name] = inputs[i];
-        }
-        var outNames = Enumerable.Range(0, outputs).Select(i => "out" + i).ToList();
-        var node = new Node(op, inNames, outNames, domain: domain);
-        foreach (var a in attrs ?? [])
-        {
-            node.SetAttr(a);
-        }
-        g.Nodes.Add(node);
-        foreach (var o in outNames)
-        {
-            g.Outputs.Add(new ValueInfo(o, TypeInfo.Unknown));
-        }
-        var model = new Model(g);
-        model.OpsetImports[domain] = opset;
-        var result = new ReferenceExecutor(model).Run(feeds);
-        return result.Select(kv => kv.Value as Tensor).ToArray();
-    }
+    public static Tensor?[] Run(string op, Tensor?[] inputs, Attr[]? attrs = null, long opset = 23, int outputs = 1, string domain = "") =>
+        SingleNode.Run(op, inputs, outputs, opset, attrs, domain, typedInputs: true).Select(v => v as Tensor).ToArray();
 
     public static Tensor F(float[] data, params int[] shape) => Tensor.FromArray(data, shape);
 

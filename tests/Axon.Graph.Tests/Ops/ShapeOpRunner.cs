@@ -1,43 +1,11 @@
-using Axon.Graph.Reference;
-
 namespace Axon.Graph.Tests.Ops;
 
 /// <summary>Runs one node through the reference executor: the shape/data-movement op tests' common harness.</summary>
 internal static class ShapeOpRunner
 {
     /// <summary>Runs <paramref name="op"/> on the inputs (null = omitted) under the given opset; returns every output.</summary>
-    public static IValue?[] RunAll(string op, IValue?[] inputs, int outputs, long opset, params Attr[] attrs)
-    {
-        var g = new Graph();
-        var feeds = new Dictionary<string, IValue?>();
-        var inNames = new List<string>();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null)
-            {
-                inNames.Add("");
-                continue;
-            }
-            string name = $"in{i}";
-            inNames.Add(name);
-            g.Inputs.Add(new ValueInfo(name, TypeInfo.Unknown));
-            feeds[name] = inputs[i];
-        }
-        var outNames = Enumerable.Range(0, outputs).Select(j => $"out{j}").ToList();
-        var node = new Node(op, inNames, outNames);
-        foreach (var a in attrs)
-        {
-            node.SetAttr(a);
-        }
-        g.Nodes.Add(node);
-        foreach (var o in outNames)
-        {
-            g.Outputs.Add(new ValueInfo(o, TypeInfo.Unknown));
-        }
-        var model = new Model(g);
-        model.OpsetImports[""] = opset;
-        return new ReferenceExecutor(model).Run(feeds).Select(kv => kv.Value).ToArray();
-    }
+    public static IValue?[] RunAll(string op, IValue?[] inputs, int outputs, long opset, params Attr[] attrs) =>
+        SingleNode.Run(op, inputs, outputs, opset, attrs);
 
     /// <summary>Runs a single-output op under opset 21 (or the given one).</summary>
     public static Tensor Run(string op, IValue?[] inputs, params Attr[] attrs) => (Tensor)RunAll(op, inputs, 1, 21, attrs)[0]!;
