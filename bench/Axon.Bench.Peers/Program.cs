@@ -125,6 +125,7 @@ if (args.Contains("--profile"))
     {
         Console.WriteLine($"  {ms,9:F3} ms  {op}");
     }
+    Axon.Bench.Peers.OrtProfile.Print(bytes, opts.Threads, feeds, 10);
 }
 if (opts.Json is not null)
 {

@@ -211,10 +211,7 @@ public static unsafe partial class Sgemm
                         MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate, ir + MR >= mc ? bNext : bp);
                         if (last && epilogue)
                         {
-                            for (int r = 0; r < mr; r++)
-                            {
-                                EpilogueOps.ApplyRow(cp + (long)r * Ldc, i0 + ir + r, j0 + jr, nr, Epilogue);
-                            }
+                            EpilogueOps.ApplyTile(cp, Ldc, mr, nr, i0 + ir, j0 + jr, Epilogue);
                         }
                     }
                 }
