@@ -86,6 +86,7 @@ internal static unsafe class QuickGemmShapes
         (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = d;
         MicroKernel.PrefetchC = true;
         MicroKernel.Unroll4 = true;
+        Sgemm.VectorPackA = true;
         foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -98,6 +99,7 @@ internal static unsafe class QuickGemmShapes
                 case "cpf": MicroKernel.PrefetchC = v != 0; break;
                 case "u4": MicroKernel.Unroll4 = v != 0; break;
                 case "ep": break;
+                case "pa": Sgemm.VectorPackA = v != 0; break;
                 default: throw new ArgumentException($"unknown knob {p[0]} (kc, mc, pf)");
             }
         }

@@ -68,6 +68,32 @@ public sealed unsafe class SgemmEpilogueTests
         }
     }
 
+    [Theory]
+    [InlineData(13, 37, 777, 0)]
+    [InlineData(6, 16, 8, 3)]
+    [InlineData(12, 20, 13, 1)]
+    [InlineData(128, 48, 384, 5)]
+    public void VectorPackedAMatchesNaive(int m, int n, int k, int pad)
+    {
+        // alpha = 1, A not transposed: full six-row panels go through the transposing packer (k a multiple of 8 or
+        // not, A with a leading dimension wider than K, several K blocks).
+        int lda = k + pad;
+        var a = SgemmTests.Random(m * lda, 31);
+        var b = SgemmTests.Random(k * n, 32);
+        var dense = new float[m * k];
+        for (int i = 0; i < m; i++)
+        {
+            Array.Copy(a, i * lda, dense, i * k, k);
+        }
+        var expected = SgemmTests.Naive(m, n, k, 1, dense, false, b, false, 0, new float[m * n]);
+        var c = new float[m * n];
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Sgemm.Multiply(m, n, k, 1, pa, lda, false, pb, n, false, 0, pc, n);
+        }
+        SgemmTests.AssertClose(expected, c, k);
+    }
+
     private static double Reference(Activation act, double x) => act switch
     {
         Activation.Relu => Math.Max(x, 0),
