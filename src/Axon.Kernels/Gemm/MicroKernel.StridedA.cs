@@ -34,8 +34,16 @@ internal static unsafe partial class MicroKernel
             Kernel6x16StridedA(kc, a, a1, a2, a3, a4, a5, b, ldb, c, ldc, accumulate);
             return;
         }
+        PartialStridedA(kc, a, a1, a2, a3, a4, a5, b, ldb, c, ldc, mr, nr, accumulate);
+    }
+
+    // Kept out of line: a stackalloc in the caller would give every full-tile call a stack probe and cookie check.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PartialStridedA(int kc, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* b, int ldb,
+        float* c, int ldc, int mr, int nr, bool accumulate)
+    {
         float* tmp = stackalloc float[MR * NR];
-        Kernel6x16StridedA(kc, a, a1, a2, a3, a4, a5, b, ldb, tmp, NR, false);
+        Kernel6x16StridedA(kc, a0, a1, a2, a3, a4, a5, b, ldb, tmp, NR, false);
         Merge(tmp, c, ldc, mr, nr, accumulate);
     }
 
