@@ -87,6 +87,7 @@ internal static unsafe class QuickGemmShapes
         MicroKernel.PrefetchC = true;
         MicroKernel.Unroll4 = true;
         Sgemm.VectorPackA = true;
+        MicroKernel.TwoRowTail = true;
         foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -100,6 +101,7 @@ internal static unsafe class QuickGemmShapes
                 case "u4": MicroKernel.Unroll4 = v != 0; break;
                 case "ep": break;
                 case "pa": Sgemm.VectorPackA = v != 0; break;
+                case "tail": MicroKernel.TwoRowTail = v != 0; break;
                 default: throw new ArgumentException($"unknown knob {p[0]} (kc, mc, pf)");
             }
         }

@@ -94,6 +94,30 @@ public sealed unsafe class SgemmEpilogueTests
         SgemmTests.AssertClose(expected, c, k);
     }
 
+    [Theory]
+    [InlineData(8, 384)]
+    [InlineData(7, 1000)]
+    [InlineData(1, 33)]
+    public void TwoRowTailIsBitIdenticalToTheSixRowKernel(int m, int k)
+    {
+        // Rows m-2..m-1 (or the single row) fall in a tail tile here, and in a full six-row tile when more rows follow:
+        // the two kernels must agree exactly, since which one computes a row depends on the M split (thread count).
+        int n = 32, big = m + 6;
+        var a = SgemmTests.Random(big * k, 41);
+        var b = SgemmTests.Random(k * n, 42);
+        var small = new float[m * n];
+        var large = new float[big * n];
+        using var packed = PackedMatrix.PackB(b, k, n);
+        fixed (float* pa = a, ps = small, pl = large)
+        {
+            Sgemm.Multiply(m, n, k, 1, pa, k, false, packed, 0, ps, n);
+            Sgemm.Multiply(big, n, k, 1, pa, k, false, packed, 0, pl, n);
+        }
+        Assert.Equal(large.AsSpan(0, m * n).ToArray(), small);
+        var expected = SgemmTests.Naive(m, n, k, 1, a[..(m * k)], false, b, false, 0, new float[m * n]);
+        SgemmTests.AssertClose(expected, small, k);
+    }
+
     private static double Reference(Activation act, double x) => act switch
     {
         Activation.Relu => Math.Max(x, 0),
