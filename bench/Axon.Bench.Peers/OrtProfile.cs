@@ -36,9 +36,8 @@ internal static class OrtProfile
             }
             file = peer.EndProfiling();
         }
-        // Events: "cat": "Node", "name": "<node>_kernel_time", "dur" in µs, "args": { "op_name": ... }; the first 20 runs
-        // are warm-up, so only events after the 20th "model_run" count... simpler: count all and divide by all runs, then
-        // report the last `runs` only by skipping events before the (20 - runs)th run boundary.
+        // Events: "cat": "Node", "name": "<node>_kernel_time", "dur" in µs, "args": { "op_name": ... }; a run's node events
+        // precede its "model_run" event, so counting from the (20 - runs)th model_run keeps only the last `runs` runs.
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         var byOp = new Dictionary<string, double>(StringComparer.Ordinal);
         int modelRuns = 0;
