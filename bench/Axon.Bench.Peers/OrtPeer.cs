@@ -8,7 +8,7 @@ using Microsoft.ML.OnnxRuntime;
 internal sealed class OrtPeer : IDisposable
 {
     private readonly Microsoft.ML.OnnxRuntime.InferenceSession _s;
-    private readonly SessionOptions _options;
+    private readonly SessionOptions? _options;
     private readonly RunOptions _run = new();
     private readonly string[] _inputNames;
     private readonly OrtValue[] _inputs;
@@ -22,6 +22,18 @@ internal sealed class OrtPeer : IDisposable
         _inputs = [.. feeds.Values.Select(ToOrt)];
         _outputNames = [.. _s.OutputMetadata.Keys];
     }
+
+    /// <summary>A session over caller-owned options (profiling); the caller disposes them.</summary>
+    public OrtPeer(byte[] model, SessionOptions options, IReadOnlyDictionary<string, Tensor> feeds)
+    {
+        _s = new Microsoft.ML.OnnxRuntime.InferenceSession(model, options);
+        _inputNames = [.. feeds.Keys];
+        _inputs = [.. feeds.Values.Select(ToOrt)];
+        _outputNames = [.. _s.OutputMetadata.Keys];
+    }
+
+    /// <summary>Ends profiling and returns the profile file's path.</summary>
+    public string EndProfiling() => _s.EndProfiling();
 
     private static OrtValue ToOrt(Tensor t)
     {
@@ -71,6 +83,6 @@ internal sealed class OrtPeer : IDisposable
         }
         _s.Dispose();
         _run.Dispose();
-        _options.Dispose();
+        _options?.Dispose();
     }
 }

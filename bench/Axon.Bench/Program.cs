@@ -46,6 +46,16 @@ if (args.Length > 0 && args[0] == "--attention")
     Axon.Bench.QuickAttention.Run(At(1, 1), At(2, 1), At(3, 128), At(4, 5));
     return 0;
 }
+if (args.Length > 0 && args[0] == "--attention-parts")
+{
+    Axon.Bench.QuickAttentionParts.Run(args.Length > 1 ? int.Parse(args[1]) : 128);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "--unary")
+{
+    Axon.Bench.QuickUnary.Run();
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--micro")
 {
     Micro();

@@ -27,6 +27,8 @@ internal static unsafe class QuickGemmShapes
             var a = Data.Random(m * k, 1);
             var bSrc = Data.Random(k * n, 2);
             var c = new float[(long)m * n];
+            var bias = Data.Random(n, 3);
+            var residual = Data.Random(m * n, 4);
             var packed = new PackedMatrix[vs.Length];
             for (int v = 0; v < vs.Length; v++)
             {
@@ -36,19 +38,23 @@ internal static unsafe class QuickGemmShapes
             double g = 2.0 * m * n * k / 1e9;
             int iters = Math.Max(3, (int)(1.2e9 / (2.0 * m * n * k)));
             var best = Enumerable.Repeat(double.MaxValue, vs.Length).ToArray();
-            fixed (float* pa = a, pc = c)
+            fixed (float* pa = a, pc = c, pbias = bias, pres = residual)
             {
+                // ep=bias|gelu|res in a variant: the epilogues the transformer projections run (bias; bias+GELU; bias+residual).
+                float* pb0 = pbias, pr0 = pres;
+                GemmEpilogue Ep(string variant) => EpilogueOf(variant, pb0, pr0, n);
                 for (int r = 0; r < rounds; r++)
                 {
                     for (int v = 0; v < vs.Length; v++)
                     {
                         Apply(vs[v], defaults);
-                        Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, default, pool);
+                        var ep = Ep(vs[v]);
+                        Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, ep, pool);
                         var t = new double[iters];
                         for (int i = 0; i < iters; i++)
                         {
                             double t0 = Now(threads);
-                            Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, default, pool);
+                            Sgemm.Multiply(m, n, k, 1f, pa, k, false, packed[v], 0f, pc, n, ep, pool);
                             t[i] = Now(threads) - t0;
                         }
                         Array.Sort(t);
@@ -66,15 +72,26 @@ internal static unsafe class QuickGemmShapes
         (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = defaults;
     }
 
+    private static GemmEpilogue EpilogueOf(string variant, float* bias, float* residual, int n) =>
+        variant.Split(',').FirstOrDefault(x => x.StartsWith("ep=", StringComparison.Ordinal)) switch
+        {
+            "ep=bias" => new GemmEpilogue { BiasN = bias },
+            "ep=gelu" => new GemmEpilogue { BiasN = bias, Activation = Activation.Gelu },
+            "ep=res" => new GemmEpilogue { BiasN = bias, Residual = residual, ResidualStride = n },
+            _ => default,
+        };
+
     private static void Apply(string variant, (int Kc, int Mc, bool Pf) d)
     {
         (Sgemm.KC, Sgemm.MCMax, Sgemm.PrefetchB) = d;
         MicroKernel.PrefetchC = true;
         MicroKernel.Unroll4 = true;
+        Sgemm.VectorPackA = true;
+        MicroKernel.TwoRowTail = true;
         foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
-            int v = int.Parse(p[1]);
+            int v = p[0] == "ep" ? 0 : int.Parse(p[1]);
             switch (p[0])
             {
                 case "kc": Sgemm.KC = v; break;
@@ -82,6 +99,9 @@ internal static unsafe class QuickGemmShapes
                 case "pf": Sgemm.PrefetchB = v != 0; break;
                 case "cpf": MicroKernel.PrefetchC = v != 0; break;
                 case "u4": MicroKernel.Unroll4 = v != 0; break;
+                case "ep": break;
+                case "pa": Sgemm.VectorPackA = v != 0; break;
+                case "tail": MicroKernel.TwoRowTail = v != 0; break;
                 default: throw new ArgumentException($"unknown knob {p[0]} (kc, mc, pf)");
             }
         }

@@ -104,6 +104,12 @@ public sealed unsafe class NormTests
     [InlineData(1, 3, 1, 3, 9, 17, true)]
     [InlineData(1, 2, 1, 129, 17, 3, false)]
     [InlineData(3, 1, 1, 17, 129, 1, true)]
+    // Value rows of whole 16-float panels take the six-row path (scores, exp, P·V per group of query rows).
+    [InlineData(1, 3, 3, 13, 133, 32, false)]
+    [InlineData(2, 2, 1, 7, 9, 48, true)]
+    [InlineData(1, 1, 1, 1, 1, 16, false)]
+    [InlineData(1, 2, 2, 9, 20, 20, false)]
+    [InlineData(1, 1, 1, 5, 400, 16, true)]
     public void FusedAttentionMatchesNaive(int batch, int heads, int kvHeads, int sq, int sk, int d, bool causal)
     {
         var s = new AttentionShape(batch, heads, kvHeads, sq, sk, d, d);

@@ -76,8 +76,72 @@ public static unsafe class FusedAttention
         (pool ?? WorkerPool.Default).For(s.Batch * s.Heads, body);
     }
 
+    /// <summary>
+    /// Whether a head runs by groups of six query rows on the in-place micro-kernel (vector tiers; a head dimension
+    /// the score product takes in one K block, as packed Kᵀ is then one block).
+    /// </summary>
+    internal static bool RowPath(in AttentionShape s) => MicroKernel.Avx2Path && Sgemm.BlockK(s.HeadDim) >= s.HeadDim;
+
+    /// <summary>Forces the tiled path (tests compare both).</summary>
+    internal static bool DisableRowPath { get; set; }
+
     private struct HeadBody : IParallelBody
     {
+        /// <summary>
+        /// One head by groups of six query rows: their scores (6 × SeqK, padded to whole panels) from Q read in place
+        /// against Kᵀ packed once, exp in place with the scale and mask folded into the max pass, then P·V with P read
+        /// in place against V packed once, and each output row scaled by its 1/Σ. The six rows' scores stay in L1 from
+        /// the product to P·V, and neither P nor Q is ever copied.
+        /// </summary>
+        private readonly void RowGroups(int b, int h, int kvh, float* q, float* o, float* mask, int t)
+        {
+            const int nr = MicroKernel.NR, mr = MicroKernel.MR;
+            int panels = (t + nr - 1) / nr;
+            int lds = panels * nr;
+            float* kT = ThreadScratch.Floats(ThreadScratch.AttentionKeys, PackedMatrix.PackedFloats(S.HeadDim, t));
+            KeyPacking.PackTransposed(K.At(b, kvh), checked((int)K.RowStride), S.HeadDim, t, kT);
+            float* scores = ThreadScratch.Floats(ThreadScratch.AttentionScores, (long)mr * lds);
+            float* inv = stackalloc float[mr];
+            // V packed into 16-column panels (K blocks of Sgemm.BlockK(t) keys): measured a little faster than reading
+            // it in place through its row stride, and any ValueDim works (the last panel zero-padded).
+            float* vp = ThreadScratch.Floats(ThreadScratch.AttentionValues, PackedMatrix.PackedFloats(t, S.ValueDim));
+            PackedMatrix.PackInto(V.At(b, kvh), checked((int)V.RowStride), false, t, S.ValueDim, vp);
+            int kcBlock = Sgemm.BlockK(t);
+            int vPanels = (S.ValueDim + nr - 1) / nr;
+            long ldq = Q.RowStride, ldo = O.RowStride;
+            for (int i0 = 0; i0 < S.SeqQ; i0 += mr)
+            {
+                int rows = Math.Min(mr, S.SeqQ - i0);
+                float* qi = q + i0 * ldq;
+                for (int p = 0; p < panels; p++)
+                {
+                    MicroKernel.TileStridedA(S.HeadDim, qi, ldq, rows, kT + (long)p * S.HeadDim * nr, nr, scores + p * nr, lds, nr, false);
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    int row = i0 + r;
+                    int visible = Causal ? Math.Clamp(row + (t - S.SeqQ) + 1, 0, t) : t;
+                    inv[r] = ScoreRow.ScaledExp(scores + r * lds, mask is null ? null : mask + row * Mask.RowStride, t, visible, Scale);
+                }
+                float* oi = o + i0 * ldo;
+                for (int k0 = 0; k0 < t; k0 += kcBlock)
+                {
+                    int kc = Math.Min(kcBlock, t - k0);
+                    float* vBlock = vp + (long)k0 * vPanels * nr;
+                    for (int p = 0; p < vPanels; p++)
+                    {
+                        MicroKernel.TileStridedA(kc, scores + k0, lds, rows, vBlock + (long)p * kc * nr, nr, oi + p * nr, checked((int)ldo),
+                            Math.Min(nr, S.ValueDim - p * nr), k0 > 0);
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    var y = new Span<float>(oi + r * ldo, S.ValueDim);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(y, inv[r], y);
+                }
+            }
+        }
+
         public AttentionShape S;
         public AttentionOperand Q, K, V, O, Mask;
         public float Scale;
@@ -99,6 +163,11 @@ public static unsafe class FusedAttention
                 {
                     new Span<float>(o + r * O.RowStride, S.ValueDim).Clear();
                 }
+                return;
+            }
+            if (RowPath(S) && !DisableRowPath)
+            {
+                RowGroups(b, h, kvh, q, o, mask, t);
                 return;
             }
             // K and V are packed once per (batch, head) into this thread's scratch and reused by every query tile.

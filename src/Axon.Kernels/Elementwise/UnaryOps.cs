@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels.Elementwise;
 
@@ -43,7 +44,7 @@ public readonly struct ExpOp : IUnaryOp
 public readonly struct SigmoidOp : IUnaryOp
 {
     public float Invoke(float x) => 1f / (1f + MathF.Exp(-x));
-    public Vector256<float> Invoke(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + FastExp.Exp(-x));
 }
 
 public readonly struct TanhOp : IUnaryOp
@@ -55,7 +56,7 @@ public readonly struct TanhOp : IUnaryOp
     public Vector256<float> Invoke(Vector256<float> x)
     {
         var c = Vector256.Min(Vector256.Max(x, Vector256.Create(-15f)), Vector256.Create(15f));
-        var e = Vector256.Exp(c + c);
+        var e = FastExp.Exp(c + c);
         var big = Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
         var z = x * x;
         var p = Vector256.FusedMultiplyAdd(Vector256.Create(-929569f / 638512875f), z, Vector256.Create(21844f / 6081075f));
@@ -73,7 +74,7 @@ public readonly struct TanhOp : IUnaryOp
 public readonly struct SiluOp : IUnaryOp
 {
     public float Invoke(float x) => x / (1f + MathF.Exp(-x));
-    public Vector256<float> Invoke(Vector256<float> x) => x / (Vector256<float>.One + Vector256.Exp(-x));
+    public Vector256<float> Invoke(Vector256<float> x) => x / (Vector256<float>.One + FastExp.Exp(-x));
 }
 
 /// <summary>GELU with the exact erf form: 0.5·x·(1 + erf(x/√2)).</summary>
@@ -115,23 +116,36 @@ public readonly struct ErfOp : IUnaryOp
         return x >= 0 ? 1f - r : r - 1f;
     }
 
+    // The vector form is a rational function, erf(x) ≈ x·P(x²)/Q(x²) on |x| ≤ 3.92 (beyond, erf rounds to ±1 in float),
+    // fitted for this file by iterated reweighted least squares (max error 1.6e-8 in exact arithmetic, 2.5e-7 evaluated
+    // in float). Every coefficient is positive, so neither polynomial cancels and Q has no real root. Eleven FMAs and a
+    // division and no exp: the erfc-and-exp form above ran at ~64 cycles per vector (the exp's range checks and a
+    // serial chain of 25 dependent operations), which made GELU cost a third of the FFN up-projection it follows.
+    private const float Clamp = 3.92f;
+    private const float P0 = 1.128379022746698f, P1 = 0.19275683600437435f, P2 = 0.053059382524254364f;
+    private const float P3 = 0.0038679719700112267f, P4 = 0.00028746383468001885f, P5 = 2.034696067284886e-06f;
+    private const float Q1 = 0.5041579685297216f, Q2 = 0.11508150102364867f, Q3 = 0.015171598941035432f;
+    private const float Q4 = 0.001188014296691371f, Q5 = 3.806941381659984e-05f;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Vector(Vector256<float> x)
     {
-        var z = Vector256.Abs(x);
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(0.5f), z, Vector256<float>.One);
-        var p = Vector256.FusedMultiplyAdd(t, Vector256.Create(C9), Vector256.Create(C8));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C7));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C6));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C5));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C4));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C3));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C2));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C1));
-        p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(C0));
-        var r = t * Vector256.Exp(p - z * z);
-        var pos = Vector256<float>.One - r;
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -pos, pos);
+        // min(hi, max(lo, x)) with the x86 operand order returns NaN for NaN (the second operand wins on NaN).
+        var xc = Avx.IsSupported
+            ? Avx.Min(Vector256.Create(Clamp), Avx.Max(Vector256.Create(-Clamp), x))
+            : Vector256.Min(Vector256.Max(x, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
+        var u = xc * xc;
+        var p = Vector256.FusedMultiplyAdd(u, Vector256.Create(P5), Vector256.Create(P4));
+        var q = Vector256.FusedMultiplyAdd(u, Vector256.Create(Q5), Vector256.Create(Q4));
+        p = Vector256.FusedMultiplyAdd(u, p, Vector256.Create(P3));
+        q = Vector256.FusedMultiplyAdd(u, q, Vector256.Create(Q3));
+        p = Vector256.FusedMultiplyAdd(u, p, Vector256.Create(P2));
+        q = Vector256.FusedMultiplyAdd(u, q, Vector256.Create(Q2));
+        p = Vector256.FusedMultiplyAdd(u, p, Vector256.Create(P1));
+        q = Vector256.FusedMultiplyAdd(u, q, Vector256.Create(Q1));
+        p = Vector256.FusedMultiplyAdd(u, p, Vector256.Create(P0));
+        q = Vector256.FusedMultiplyAdd(u, q, Vector256<float>.One);
+        return xc * p / q;
     }
 }
 

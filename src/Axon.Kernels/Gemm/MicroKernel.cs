@@ -22,6 +22,9 @@ internal static unsafe partial class MicroKernel
 
     internal static bool PrefetchC = true;
 
+    /// <summary>Run one- and two-row tail tiles on <see cref="Kernel2x16"/> (tuning harness knob).</summary>
+    internal static bool TwoRowTail = true;
+
     /// <summary>The tier chosen once per process: AVX-512 where present, else AVX2+FMA, else scalar.</summary>
     public static readonly KernelTier Tier = CpuFeatures.BestTier;
 
@@ -52,6 +55,11 @@ internal static unsafe partial class MicroKernel
         if (mr == MR && nr == NR)
         {
             Vector(kc, a, b, ldb, c, ldc, accumulate, prefetch);
+            return;
+        }
+        if (mr <= 2 && nr == NR && Tier == KernelTier.Avx2 && TwoRowTail)
+        {
+            Kernel2x16(kc, a, b, ldb, c, ldc, mr, accumulate);
             return;
         }
         float* tmp = stackalloc float[MR * NR];

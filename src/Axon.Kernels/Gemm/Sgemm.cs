@@ -23,6 +23,9 @@ public static unsafe partial class Sgemm
     /// </summary>
     internal static int KC { get; set; } = 384;
 
+    /// <summary>Whether full A panels are packed by the vector transpose (tuning harness knob; the scalar gather is the fallback).</summary>
+    internal static bool VectorPackA { get; set; } = true;
+
     /// <summary>Whether the last row tile of a panel prefetches the next B panel (tuning harness knob).</summary>
     internal static bool PrefetchB { get; set; } = true;
 
@@ -177,7 +180,7 @@ public static unsafe partial class Sgemm
                 return;
             }
             int kcBlock = KCBlock;
-            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(kcBlock, K));
+            float* apack = ThreadScratch.Floats(ThreadScratch.GemmPackA, (long)((mc + MR - 1) / MR * MR) * Math.Min(kcBlock, K) + PackA6.Slack);
             int kPanels = (N + NR - 1) / NR;
             if (Beta != 0 && Beta != 1)
             {
@@ -211,10 +214,7 @@ public static unsafe partial class Sgemm
                         MicroKernel.Tile(kc, ap, bp, NR, cp, Ldc, mr, nr, accumulate, ir + MR >= mc ? bNext : bp);
                         if (last && epilogue)
                         {
-                            for (int r = 0; r < mr; r++)
-                            {
-                                EpilogueOps.ApplyRow(cp + (long)r * Ldc, i0 + ir + r, j0 + jr, nr, Epilogue);
-                            }
+                            EpilogueOps.ApplyTile(cp, Ldc, mr, nr, i0 + ir, j0 + jr, Epilogue);
                         }
                     }
                 }
@@ -229,7 +229,13 @@ public static unsafe partial class Sgemm
         {
             int mr = Math.Min(MR, mc - ir);
             float* p = dst + ir * kc;
-            for (int kk = 0; kk < kc; kk++)
+            int kk = 0;
+            if (!transA && mr == MR && alpha == 1 && VectorPackA)
+            {
+                kk = PackA6.Pack(a + (long)(i0 + ir) * lda + k0, lda, kc, p);
+                p += kk * MR;
+            }
+            for (; kk < kc; kk++)
             {
                 int r = 0;
                 if (!transA)
