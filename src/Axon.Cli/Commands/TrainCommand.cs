@@ -48,10 +48,15 @@ internal static class TrainCommand
         var maxSteps = new Option<long>("--max-steps") { Description = "stop after N steps in total" };
         var dataDir = new Option<string>("--data-dir") { Description = "folder with the IDX files", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var quiet = new Option<bool>("--quiet") { Description = "no progress output" };
+        var jitWarmup = new Option<double>("--jit-warmup-s")
+        {
+            Description = "longest warm-up before the epoch clock starts: throw-away steps until .NET has recompiled the hot code (0 = one step)",
+            DefaultValueFactory = _ => 3,
+        };
         var cmd = new Command("train", "Train a model on a data set (fashion-mnist)")
         {
             dataset, model, epochs, batch, lr, optimizer, momentum, nesterov, wd, schedule, warmup, clip, precision, rounding, seed, cores,
-            ckptDir, ckptEvery, resume, deterministic, json, csv, plot, export, limit, testLimit, maxSteps, dataDir, quiet,
+            ckptDir, ckptEvery, resume, deterministic, json, csv, plot, export, limit, testLimit, maxSteps, dataDir, quiet, jitWarmup,
         };
         cmd.SetAction(p =>
         {
@@ -81,6 +86,7 @@ internal static class TrainCommand
                 Resume = p.GetValue(resume),
                 MaxSteps = p.GetValue(maxSteps),
                 ModelName = p.GetValue(model)!,
+                WarmupSeconds = NonNegative(p.GetValue(jitWarmup), "--jit-warmup-s"),
             };
             if (options.Resume && options.CheckpointDir is null)
             {
@@ -219,6 +225,8 @@ internal static class TrainCommand
     }
 
     private static int Positive(int v, string name) => v >= 1 ? v : throw new UsageException($"{name} must be at least 1, got {v}");
+
+    private static double NonNegative(double v, string name) => v >= 0 ? v : throw new UsageException($"{name} must be 0 or more, got {v}");
 
     private static T Parse<T>(Func<T> f)
     {

@@ -33,9 +33,9 @@ public sealed class AdamW : Optimizer
     public override string Name => "adamw";
     public override IReadOnlyList<float[]> StateBuffers => _state;
 
-    protected override void Update(int index, Span<float> w, ReadOnlySpan<float> g, float lr)
+    protected override void Update(int index, int offset, Span<float> w, ReadOnlySpan<float> g, float lr)
     {
-        Span<float> m = _state[2 * index], v = _state[2 * index + 1];
+        Span<float> m = _state[2 * index].AsSpan(offset, w.Length), v = _state[2 * index + 1].AsSpan(offset, w.Length);
         float b1 = Beta1, b2 = Beta2, eps = Epsilon;
         float c1 = 1f / (float)(1 - Math.Pow(b1, Steps));
         float c2 = 1f / (float)(1 - Math.Pow(b2, Steps));

@@ -34,10 +34,27 @@ public abstract class Optimizer
             {
                 throw new AxonException($"{Name}: parameter {i} has {weights[i].Length} values and gradient {grads[i].Length}; expected {Sizes[i]}", "AXT120");
             }
-            Update(i, weights[i], grads[i], lr);
+            Update(i, 0, weights[i], grads[i], lr);
         }
     }
 
-    /// <summary>Updates parameter <paramref name="index"/>.</summary>
-    protected abstract void Update(int index, Span<float> w, ReadOnlySpan<float> g, float lr);
+    /// <summary>
+    /// Counts one update without applying it; the caller then applies it with <see cref="UpdateRange"/> over disjoint
+    /// ranges that cover every parameter, from any threads (the updates are elementwise, so the result is the same bits
+    /// as <see cref="Step"/>).
+    /// </summary>
+    internal void BeginStep() => Steps++;
+
+    /// <summary>Updates elements [offset, offset + w.Length) of parameter <paramref name="index"/> (after <see cref="BeginStep"/>).</summary>
+    internal void UpdateRange(int index, int offset, Span<float> w, ReadOnlySpan<float> g, float lr)
+    {
+        if ((uint)index >= (uint)Sizes.Count || offset < 0 || offset + w.Length > Sizes[index] || g.Length != w.Length)
+        {
+            throw new AxonException($"{Name}: range [{offset}, {offset + w.Length}) of parameter {index} is outside it or its gradient has {g.Length} values", "AXT120");
+        }
+        Update(index, offset, w, g, lr);
+    }
+
+    /// <summary>Updates elements [offset, offset + w.Length) of parameter <paramref name="index"/>; <paramref name="w"/> and <paramref name="g"/> are that range.</summary>
+    protected abstract void Update(int index, int offset, Span<float> w, ReadOnlySpan<float> g, float lr);
 }

@@ -29,7 +29,7 @@ public sealed class Sgd : Optimizer
     public override string Name => "sgd";
     public override IReadOnlyList<float[]> StateBuffers => _velocity;
 
-    protected override void Update(int index, Span<float> w, ReadOnlySpan<float> g, float lr)
+    protected override void Update(int index, int offset, Span<float> w, ReadOnlySpan<float> g, float lr)
     {
         float wd = WeightDecay, mu = Momentum;
         if (mu <= 0)
@@ -37,7 +37,7 @@ public sealed class Sgd : Optimizer
             Apply(w, g, lr, wd);
             return;
         }
-        Span<float> v = _velocity[index];
+        Span<float> v = _velocity[index].AsSpan(offset, w.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {

@@ -41,6 +41,12 @@ public sealed record TrainOptions
     /// <summary>Stop after this many update steps in total (for tests; 0 = no limit).</summary>
     public long MaxSteps { get; init; }
 
+    /// <summary>
+    /// Longest warm-up before the first epoch's clock starts: throw-away steps until .NET has finished recompiling the hot
+    /// code (see <c>Trainer</c>'s warm-up). 0: one step only (plans built, methods compiled once).
+    /// </summary>
+    public double WarmupSeconds { get; init; }
+
     /// <summary>Evaluate on the test set at the end of each epoch.</summary>
     public bool Evaluate { get; init; } = true;
 

@@ -39,6 +39,10 @@ internal sealed class TrainProfile(int replicas)
     private int _gen0, _gen1, _gen2;
     private long _allocated;
     private double _pauseMs;
+    private Dictionary<string, double> _threads = [];
+    private TimeSpan _processCpu;
+    private long _jitMethods;
+    private TimeSpan _jitTime;
 
     public static TrainProfile? FromEnvironment(int replicas) =>
         Environment.GetEnvironmentVariable("AXON_TRAIN_PROFILE") is "1" or "true" ? new TrainProfile(replicas) : null;
@@ -53,6 +57,10 @@ internal sealed class TrainProfile(int replicas)
         _gen2 = GC.CollectionCount(2);
         _allocated = GC.GetTotalAllocatedBytes();
         _pauseMs = GC.GetTotalPauseDuration().TotalMilliseconds;
+        _threads = ThreadCpu.Snapshot();
+        _processCpu = Environment.CpuUsage.TotalTime;
+        _jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        _jitTime = System.Runtime.JitInfo.GetCompilationTime();
         _last = Stopwatch.GetTimestamp();
     }
 
@@ -91,6 +99,11 @@ internal sealed class TrainProfile(int replicas)
         sb.Append($"; GC gen0/1/2 {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2}");
         sb.Append($", pause {GC.GetTotalPauseDuration().TotalMilliseconds - _pauseMs:F0} ms");
         sb.Append($", allocated {(GC.GetTotalAllocatedBytes() - _allocated) / Math.Max(1, _steps) / 1024.0:F0} KiB per step");
+        sb.Append($"; JIT {System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethods} methods in {(System.Runtime.JitInfo.GetCompilationTime() - _jitTime).TotalMilliseconds:F0} ms");
+        if (ThreadCpu.Since(_threads, _processCpu) is { Length: > 0 } threads)
+        {
+            sb.Append($"; CPU by thread: {threads}");
+        }
         return sb.ToString();
     }
 }

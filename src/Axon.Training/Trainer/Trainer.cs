@@ -16,7 +16,7 @@ public sealed record TrainResult(IReadOnlyList<EpochResult> Epochs, double TestA
 /// (rank 0) and a test-set evaluation each epoch. Given the same options and seed, a run is deterministic, and a run
 /// resumed from a checkpoint continues bit for bit as if it had never stopped.
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed partial class Trainer : IDisposable
 {
     private readonly TrainProgram _program;
     private readonly TrainOptions _o;
@@ -39,6 +39,7 @@ public sealed class Trainer : IDisposable
     private readonly float[][][] _replicaGrads;
     private readonly Axon.Kernels.Threading.WorkerPool? _replicaPool;
     private readonly TrainProfile? _profile;
+    private readonly StepChunks? _chunks;
     private float[] _pixels = [];
     private readonly string[] _stateNames;
     private readonly float[][] _state;
@@ -101,6 +102,7 @@ public sealed class Trainer : IDisposable
         _replicaGrads = _replicas.Select(r => r.Grads).ToArray();
         _replicaPool = options.Cores > 1 ? new Axon.Kernels.Threading.WorkerPool(options.Cores, "axon-replica") : null;
         _profile = TrainProfile.FromEnvironment(options.Cores);
+        _chunks = _replicaPool is not null ? new StepChunks(_weights) : null;
         if (options.Precision == Precision.Bf16)
         {
             foreach (var w in _weights)
@@ -190,64 +192,47 @@ public sealed class Trainer : IDisposable
         return new TrainResult(_history.ToList(), _history.Count > 0 ? _history[^1].TestAccuracy : double.NaN, _step, resumed);
     }
 
-    /// <summary>
-    /// Builds every replica's execution plan and JIT-compiles the kernels with one throw-away forward/backward on zero
-    /// images before the epoch clock starts, so samples/s measures training, not compilation (the time is logged). It
-    /// reads no random numbers and changes no state the next step does not overwrite, so runs stay bit-for-bit
-    /// reproducible.
-    /// </summary>
-    private void WarmUp(int shard)
+    private (double Loss, int Correct) TrainStep(Batch batch, int shard, float lr)
     {
-        var clock = Stopwatch.StartNew();
-        for (int p = 0; p < _weights.Length; p++)
+        bool mixed = _o.Precision == Precision.Mixed;
+        var pixels = batch.Pixels;
+        if (mixed && _pixels.Length != pixels.Length)
         {
-            _weights[p].CopyTo(_computeParams[p].Span<float>());
+            _pixels = new float[pixels.Length];
         }
-        for (int i = 0; i < _state.Length; i++)
+        if (_chunks is not null && (!mixed || _o.Rounding == Rounding.Nearest))
         {
-            _state[i].CopyTo(_stateTensors[i].Span<float>());
-        }
-        var pixels = new float[_o.BatchSize / _comm.Size * _train.SampleSize];
-        var labels = new int[_o.BatchSize / _comm.Size];
-        if (_replicaPool is null)
-        {
-            _replicas[0].Run(_paramInputs, pixels, labels, 0, shard, _sampleShape);
+            // The compute copy over the replica threads (no generator involved, so any split gives the same bits).
+            int pixelRanges = mixed ? StepChunks.PixelRanges(pixels.Length) : 0;
+            _replicaPool!.For(_chunks.Ranges.Length + pixelRanges, new PrepareBody(_weights, _computeParams, _chunks.Ranges, mixed, pixels, _pixels));
         }
         else
         {
-            _replicaPool.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, labels, 0, shard, _sampleShape, 0, 0));
+            // The compute copy of the weights: BF16-rounded in mixed precision, the master weights otherwise.
+            for (int p = 0; p < _weights.Length; p++)
+            {
+                var dst = _computeParams[p].Span<float>();
+                if (mixed)
+                {
+                    Bf16Rounding.Round(_weights[p], dst, _o.Rounding, _rng);
+                }
+                else
+                {
+                    _weights[p].CopyTo(dst);
+                }
+            }
+            if (mixed)
+            {
+                Bf16Rounding.Round(pixels, _pixels, Rounding.Nearest, null);
+            }
         }
-        _log($"compiled the training graph and warmed {_replicas.Length} replica(s) in {clock.Elapsed.TotalSeconds:F2} s");
-    }
-
-    private (double Loss, int Correct) TrainStep(Batch batch, int shard, float lr)
-    {
-        // The compute copy of the weights: BF16-rounded in mixed precision, the master weights otherwise.
-        for (int p = 0; p < _weights.Length; p++)
+        if (mixed)
         {
-            var dst = _computeParams[p].Span<float>();
-            if (_o.Precision == Precision.Mixed)
-            {
-                Bf16Rounding.Round(_weights[p], dst, _o.Rounding, _rng);
-            }
-            else
-            {
-                _weights[p].CopyTo(dst);
-            }
+            pixels = _pixels;
         }
         for (int i = 0; i < _state.Length; i++)
         {
             _state[i].CopyTo(_stateTensors[i].Span<float>());
-        }
-        var pixels = batch.Pixels;
-        if (_o.Precision == Precision.Mixed)
-        {
-            if (_pixels.Length != pixels.Length)
-            {
-                _pixels = new float[pixels.Length];
-            }
-            Bf16Rounding.Round(pixels, _pixels, Rounding.Nearest, null);
-            pixels = _pixels;
         }
         _profile?.Lap(TrainPhase.Prepare);
         int rankOffset = _comm.Rank * _replicas.Length * shard;
@@ -261,7 +246,12 @@ public sealed class Trainer : IDisposable
             _replicaPool!.For(_replicas.Length, new ReplicaBody(_replicas, _paramInputs, pixels, batch.Labels, rankOffset, shard, _sampleShape, _o.Seed, _step));
         }
         _profile?.Lap(TrainPhase.Replicas, _replicas);
-        GradientAllReduce.Mean(_replicaGrads, _grads, _comm, _flat);
+        // The gradient mean and the update over the replica threads where both are elementwise and local (see StepChunks).
+        bool parallelTail = _chunks is not null && _comm.Size == 1 && _o.ClipNorm <= 0 && _o.Precision != Precision.Bf16;
+        if (!parallelTail)
+        {
+            GradientAllReduce.Mean(_replicaGrads, _grads, _comm, _flat);
+        }
         if (_state.Length > 0)
         {
             // Running statistics: the mean of every replica's update (each saw its own shard), the same fixed order.
@@ -275,11 +265,19 @@ public sealed class Trainer : IDisposable
             stats[1] += r.Correct;
         }
         _comm.AllReduceSum(stats);
-        if (_o.ClipNorm > 0)
+        if (parallelTail)
         {
-            GradientClipping.ClipByGlobalNorm(_grads, _o.ClipNorm);
+            _optimizer.BeginStep();
+            _replicaPool!.For(_chunks!.Ranges.Length, new ReduceUpdateBody(_replicaGrads, _grads, _weights, _chunks.Ranges, 1f / _replicas.Length, _optimizer, lr));
         }
-        _optimizer.Step(_weights, _grads, lr);
+        else
+        {
+            if (_o.ClipNorm > 0)
+            {
+                GradientClipping.ClipByGlobalNorm(_grads, _o.ClipNorm);
+            }
+            _optimizer.Step(_weights, _grads, lr);
+        }
         if (_o.Precision == Precision.Bf16)
         {
             foreach (var w in _weights)

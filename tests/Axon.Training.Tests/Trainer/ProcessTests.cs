@@ -9,7 +9,7 @@ public class ProcessTests
     private static string AxonDll => Path.Combine(AppContext.BaseDirectory, "axon.dll");
 
     private static readonly string[] Common =
-        ["train", "fashion-mnist", "--model", "mlp", "--epochs", "2", "--limit", "2048", "--test-limit", "200", "--batch-size", "64", "--quiet", "--seed", "7"];
+        ["train", "fashion-mnist", "--model", "mlp", "--epochs", "2", "--limit", "2048", "--test-limit", "200", "--batch-size", "64", "--quiet", "--seed", "7", "--jit-warmup-s", "0"];
 
     private static Process Start(string fileName, IEnumerable<string> args)
     {
