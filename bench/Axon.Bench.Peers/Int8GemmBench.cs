@@ -47,6 +47,8 @@ internal static unsafe class Int8GemmBench
         var fp32 = new List<double>();
         var int8 = new List<double>();
         var split = new List<double>();
+        var quant = new List<double>();
+        var gelu = new List<double>();
         fixed (float* pa = af, pc = cf, rs = rowScale, cs = colScale)
         fixed (byte* qa = a8)
         fixed (int* rz = rowZero)
@@ -56,6 +58,19 @@ internal static unsafe class Int8GemmBench
             byte* qap = qa;
             int* rzp = rz;
             void F() => Sgemm.Multiply(m, n, k, 1f, a, k, false, pf, 0f, c, n, default, pool);
+            var qbuf = new byte[m * k];
+            var qs = new float[m];
+            var qz = new int[m];
+            void DQ()
+            {
+                fixed (byte* pq = qbuf)
+                fixed (float* ps = qs)
+                fixed (int* pz = qz)
+                {
+                    DynamicQuant.QuantizeTensor(a, m, k, k, pq, k, ps, pz);
+                }
+            }
+            void Gelu() => Axon.Kernels.Elementwise.Unary.Apply(default(Axon.Kernels.Elementwise.GeluOp), new ReadOnlySpan<float>(c, m * n), new Span<float>(c, m * n));
             void Q(QuantizedMatrix b) => Qgemm.Multiply(m, n, k, qap, k, false, b, c, n, QGemmOutput.Dequantize(rsp, rzp, csp), pool);
             F();
             Q(q7);
@@ -65,6 +80,8 @@ internal static unsafe class Int8GemmBench
                 fp32.Add(Best(F));
                 int8.Add(Best(() => Q(q7)));
                 split.Add(Best(() => Q(q8)));
+                quant.Add(Best(DQ));
+                gelu.Add(Best(Gelu));
             }
         }
         double f = ops / fp32.Min() / 1e9, q = ops / int8.Min() / 1e9, s = ops / split.Min() / 1e9;
@@ -72,6 +89,8 @@ internal static unsafe class Int8GemmBench
         Console.WriteLine($"  fp32 sgemm (packed B)            {f,8:F1} GFLOP/s");
         Console.WriteLine($"  int8 qgemm (7-bit-safe B)        {q,8:F1} GOP/s   {q / f:F2}x fp32");
         Console.WriteLine($"  int8 qgemm (full 8-bit B, split) {s,8:F1} GOP/s   {s / f:F2}x fp32");
+        Console.WriteLine($"  A quantized per tensor (M×K)     {quant.Min() * 1e3,8:F3} ms = {quant.Min() / int8.Min():P1} of the int8 GEMM");
+        Console.WriteLine($"  GELU over the output (M×N)       {gelu.Min() * 1e3,8:F3} ms = {gelu.Min() / int8.Min():P1} of the int8 GEMM");
     }
 
     private static double Best(Action run)

@@ -60,11 +60,20 @@ internal static class MiniLMOrtInt8Bench
         var ra = new List<double>();
         var ro = new List<double>();
         var rf = new List<double>();
+        var ca = new List<double>();
+        var co = new List<double>();
+        var cf = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
             ra.Add(MiniLMInt8Bench.Median(() => a.Run(feeds), iterations));
             ro.Add(MiniLMInt8Bench.Median(ort.Run, iterations));
             rf.Add(MiniLMInt8Bench.Median(() => f.Run(feeds), iterations));
+            if (threads == 1)
+            {
+                ca.Add(CpuMedian(() => a.Run(feeds), iterations));
+                co.Add(CpuMedian(ort.Run, iterations));
+                cf.Add(CpuMedian(() => f.Run(feeds), iterations));
+            }
         }
 
         // Accuracy: sentence embeddings of both INT8 engines against Axon FP32 on varied inputs.
@@ -95,6 +104,10 @@ internal static class MiniLMOrtInt8Bench
         Console.WriteLine($"  ort  int8 {ro.Min(),9:F2} ms   rounds {string.Join(" ", ro.Select(v => v.ToString("F1")))}");
         Console.WriteLine($"  axon fp32 {rf.Min(),9:F2} ms   rounds {string.Join(" ", rf.Select(v => v.ToString("F1")))}");
         Console.WriteLine($"  ratio axon/ort (int8) {ra.Min() / ro.Min():F2}   axon int8 speed-up over axon fp32 {rf.Min() / ra.Min():F2}x");
+        if (ca.Count > 0)
+        {
+            Console.WriteLine($"  thread CPU time (1 thread, robust to load): axon int8 {ca.Min():F1} ms, ort int8 {co.Min():F1} ms, axon fp32 {cf.Min():F1} ms; axon/ort {ca.Min() / co.Min():F2}, int8 speed-up {cf.Min() / ca.Min():F2}x");
+        }
         Console.WriteLine($"  embedding cosine vs axon fp32 over {cosAxon.Count} inputs: axon int8 min {cosAxon.Min():F5} mean {cosAxon.Average():F5}; ort int8 min {cosOrt.Min():F5} mean {cosOrt.Average():F5}");
         Console.WriteLine($"  steps: {plan.KernelCounts.Fast} fast, {plan.KernelCounts.Reference} reference; int8 kernels: {string.Join(", ", kernels)}");
         foreach (var s in plan.Steps.Where(s => s.Reference is not null).Select(s => s.Node.OpType).Distinct())
