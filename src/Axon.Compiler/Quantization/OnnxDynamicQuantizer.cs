@@ -28,9 +28,9 @@ public sealed record OnnxDynamicOptions
 /// </summary>
 public static class OnnxDynamicQuantizer
 {
-    /// <summary>The MatMul nodes the rewrite would quantize with no exclusions (their names, in graph order).</summary>
+    /// <summary>The MatMul nodes the rewrite would quantize with no exclusions, in graph order, by the name <see cref="OnnxDynamicOptions.Exclude"/> takes (node name, or output name for an unnamed node).</summary>
     public static IReadOnlyList<string> Candidates(Model fp32, int minK = 16) =>
-        fp32.Graph.Nodes.Where(n => Eligible(fp32.Graph, n, minK)).Select(n => n.Name).ToList();
+        fp32.Graph.Nodes.Where(n => Eligible(fp32.Graph, n, minK)).Select(n => n.Name.Length > 0 ? n.Name : n.Outputs[0]).ToList();
 
     /// <summary>The quantized model; the input is not changed.</summary>
     public static Model Quantize(Model fp32, OnnxDynamicOptions options)
@@ -44,7 +44,7 @@ public static class OnnxDynamicQuantizer
         int qmax = options.ReduceRange ? 64 : 127;
         foreach (var n in src.Nodes)
         {
-            if (!Eligible(src, n, options.MinK) || exclude.Contains(n.Name) || n.Outputs.Any(exclude.Contains))
+            if (!Eligible(src, n, options.MinK) || n.Name.Length > 0 && exclude.Contains(n.Name) || n.Outputs.Any(exclude.Contains))
             {
                 g.Nodes.Add(n);
                 continue;
