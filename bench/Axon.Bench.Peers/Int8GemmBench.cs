@@ -15,32 +15,40 @@ internal static unsafe class Int8GemmBench
     public static void Run(string[] args)
     {
         int n = Arg(args, "--size", 1024), threads = Arg(args, "--threads", 1), rounds = Arg(args, "--rounds", 5);
+        // --m/--n/--k give a non-square problem (the MiniLM shapes: M = 8·128 tokens, K and N 384 or 1536).
+        int m = Arg(args, "--m", n), k = Arg(args, "--k", n);
+        n = Arg(args, "--n", n);
         var rng = new Random(42);
-        var af = new float[n * n];
-        var bf = new float[n * n];
-        var cf = new float[n * n];
-        var a8 = new byte[n * n];
-        var b7 = new sbyte[n * n];
-        var b8 = new sbyte[n * n];
+        var af = new float[m * k];
+        var bf = new float[k * n];
+        var cf = new float[m * n];
+        var a8 = new byte[m * k];
+        var b7 = new sbyte[k * n];
+        var b8 = new sbyte[k * n];
         for (int i = 0; i < af.Length; i++)
         {
             af[i] = (float)rng.NextDouble() - 0.5f;
-            bf[i] = (float)rng.NextDouble() - 0.5f;
             a8[i] = (byte)rng.Next(256);
+        }
+        for (int i = 0; i < bf.Length; i++)
+        {
+            bf[i] = (float)rng.NextDouble() - 0.5f;
             b7[i] = (sbyte)rng.Next(-63, 64);
             b8[i] = (sbyte)rng.Next(-128, 128);
         }
-        var rowScale = Enumerable.Repeat(0.01f, n).ToArray();
-        var rowZero = Enumerable.Repeat(128, n).ToArray();
+        var rowScale = Enumerable.Repeat(0.01f, m).ToArray();
+        var rowZero = Enumerable.Repeat(128, m).ToArray();
         var colScale = Enumerable.Repeat(0.02f, n).ToArray();
         using var pool = new WorkerPool(threads);
-        using var pf = PackedMatrix.PackB(bf, n, n);
-        using var q7 = QuantizedMatrix.Pack(b7, n, n);
-        using var q8 = QuantizedMatrix.Pack(b8, n, n);
-        double ops = 2.0 * n * n * n;
+        using var pf = PackedMatrix.PackB(bf, k, n);
+        using var q7 = QuantizedMatrix.Pack(b7, k, n);
+        using var q8 = QuantizedMatrix.Pack(b8, k, n);
+        double ops = 2.0 * m * n * k;
         var fp32 = new List<double>();
         var int8 = new List<double>();
         var split = new List<double>();
+        var quant = new List<double>();
+        var gelu = new List<double>();
         fixed (float* pa = af, pc = cf, rs = rowScale, cs = colScale)
         fixed (byte* qa = a8)
         fixed (int* rz = rowZero)
@@ -49,8 +57,21 @@ internal static unsafe class Int8GemmBench
             float* a = pa, c = pc, rsp = rs, csp = cs;
             byte* qap = qa;
             int* rzp = rz;
-            void F() => Sgemm.Multiply(n, n, n, 1f, a, n, false, pf, 0f, c, n, default, pool);
-            void Q(QuantizedMatrix b) => Qgemm.Multiply(n, n, n, qap, n, false, b, c, n, QGemmOutput.Dequantize(rsp, rzp, csp), pool);
+            void F() => Sgemm.Multiply(m, n, k, 1f, a, k, false, pf, 0f, c, n, default, pool);
+            var qbuf = new byte[m * k];
+            var qs = new float[m];
+            var qz = new int[m];
+            void DQ()
+            {
+                fixed (byte* pq = qbuf)
+                fixed (float* ps = qs)
+                fixed (int* pz = qz)
+                {
+                    DynamicQuant.QuantizeTensor(a, m, k, k, pq, k, ps, pz);
+                }
+            }
+            void Gelu() => Axon.Kernels.Elementwise.Unary.Apply(default(Axon.Kernels.Elementwise.GeluOp), new ReadOnlySpan<float>(c, m * n), new Span<float>(c, m * n));
+            void Q(QuantizedMatrix b) => Qgemm.Multiply(m, n, k, qap, k, false, b, c, n, QGemmOutput.Dequantize(rsp, rzp, csp), pool);
             F();
             Q(q7);
             Q(q8);
@@ -59,13 +80,17 @@ internal static unsafe class Int8GemmBench
                 fp32.Add(Best(F));
                 int8.Add(Best(() => Q(q7)));
                 split.Add(Best(() => Q(q8)));
+                quant.Add(Best(DQ));
+                gelu.Add(Best(Gelu));
             }
         }
         double f = ops / fp32.Min() / 1e9, q = ops / int8.Min() / 1e9, s = ops / split.Min() / 1e9;
-        Console.WriteLine($"GEMM {n}x{n}x{n}, {threads} thread(s), best of {rounds} alternating rounds; int8 tier {Qgemm.Tier}, fp32 tier {Sgemm.Tier}");
+        Console.WriteLine($"GEMM M={m} N={n} K={k}, {threads} thread(s), best of {rounds} alternating rounds; int8 tier {Qgemm.Tier}, fp32 tier {Sgemm.Tier}");
         Console.WriteLine($"  fp32 sgemm (packed B)            {f,8:F1} GFLOP/s");
         Console.WriteLine($"  int8 qgemm (7-bit-safe B)        {q,8:F1} GOP/s   {q / f:F2}x fp32");
         Console.WriteLine($"  int8 qgemm (full 8-bit B, split) {s,8:F1} GOP/s   {s / f:F2}x fp32");
+        Console.WriteLine($"  A quantized per tensor (M×K)     {quant.Min() * 1e3,8:F3} ms = {quant.Min() / int8.Min():P1} of the int8 GEMM");
+        Console.WriteLine($"  GELU over the output (M×N)       {gelu.Min() * 1e3,8:F3} ms = {gelu.Min() / int8.Min():P1} of the int8 GEMM");
     }
 
     private static double Best(Action run)

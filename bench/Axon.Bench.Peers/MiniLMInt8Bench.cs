@@ -175,6 +175,41 @@ internal static class MiniLMInt8Bench
         return ab / Math.Sqrt(aa * bb);
     }
 
+    /// <summary>CPU time of the calling thread in ms (CLOCK_THREAD_CPUTIME_ID): with one thread both engines run inline on the caller, so this ignores time the loaded machine spends on other processes.</summary>
+    internal static double ThreadCpuMs()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+        clock_gettime(3, out var ts);
+        return ts.Sec * 1e3 + ts.Nsec / 1e6;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Sec;
+        public long Nsec;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int clock_gettime(int clock, out TimeSpec ts);
+
+    /// <summary>Median thread CPU time of n runs.</summary>
+    internal static double CpuMedian(Action run, int n)
+    {
+        var t = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double s = ThreadCpuMs();
+            run();
+            t[i] = ThreadCpuMs() - s;
+        }
+        Array.Sort(t);
+        return t[n / 2];
+    }
+
     internal static double Median(Action run, int n)
     {
         var t = new double[n];

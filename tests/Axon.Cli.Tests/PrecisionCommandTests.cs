@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Axon.Graph;
 using Axon.Graph.Builder;
 using Axon.IO;
 using Axon.Onnx;
@@ -117,8 +118,36 @@ public sealed class PrecisionCommandTests : IDisposable
         Assert.Contains("AXQ010", err);
         Assert.False(File.Exists(outPath));
         Assert.Equal(2, CliHarness.Run("quantize", model, "--method", "entropy").Code);
-        Assert.Equal(2, CliHarness.Run("quantize", model, "--dynamic", "--emit-onnx", "x.onnx").Code);
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--calibration", Path.Combine(_dir.Path, "samples"), "--auto-exclude").Code);
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--dynamic", "--auto-exclude", "--max-excluded", "0").Code);
         Assert.Equal(2, CliHarness.Run("quantize", model, "--calibration", Path.Combine(_dir.Path, "samples"), "--weight-bits", "4").Code);
+    }
+
+    [Fact]
+    public void DynamicOnnxFormWithAutoExclusionKeepsTheMostSensitiveProductInFp32()
+    {
+        Setup();
+        var b = new GraphBuilder("mm-mlp");
+        var h = b.Input("x", DType.Float32, "batch", 64);
+        h = b.Relu(b.Add(b.MatMul(h, b.RandomWeight("w1", [64, 96], 3)), b.Zeros("b1", [96])));
+        h = b.Relu(b.MatMul(h, b.RandomWeight("w2", [96, 96], 4)));
+        b.Output(b.MatMul(h, b.RandomWeight("w3", [96, 10], 5, WeightInit.Xavier)), "y");
+        string model = Path.Combine(_dir.Path, "mm.onnx");
+        OnnxModel.Save(b.Build(), model);
+        string outPath = Path.Combine(_dir.Path, "mm.int8.axon"), onnxPath = Path.Combine(_dir.Path, "mm.int8.onnx");
+        // A floor no INT8 model reaches: the search runs, keeps at most one product in FP32 and still misses (--force writes).
+        var (code, output, err) = CliHarness.Run("quantize", model, "-o", outPath, "--dynamic", "--emit-onnx", onnxPath, "--auto-exclude",
+            "--max-excluded", "1", "--min-cosine", "0.99999999", "--calibration", Path.Combine(_dir.Path, "samples"), "--force");
+        Assert.True(code == 0, err);
+        Assert.Contains("sensitivity: worst cosine", output);
+        Assert.Contains("kept 1 product(s) in FP32", output);
+        Assert.Contains("floor NOT met", output);
+        Assert.Contains("quantized 2 MatMul(s) to INT8 (dynamic, ONNX form", output);
+        Assert.Contains("warning: cosine", err);
+        var written = OnnxModel.Load(onnxPath);
+        Assert.Equal(2, written.Graph.Nodes.Count(n => n.OpType == "MatMulInteger"));
+        Assert.Equal(1, written.Graph.Nodes.Count(n => n.OpType == "MatMul"));
+        Assert.True(File.Exists(outPath));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Axon.Cli.Commands;
 /// <summary>
 /// <c>axon quantize MODEL.onnx -o MODEL.int8.axon --calibration DIR [--method minmax|percentile|entropy] [--per-channel]
 /// [--symmetric|--asymmetric] [--exclude NODE,...] [--emit-onnx MODEL.qdq.onnx]</c> (static: calibrated activation
-/// scales, QDQ graph) or <c>--dynamic</c> (activations per row at run time), then <c>[--min-cosine 0.99]
+/// scales, QDQ graph) or <c>--dynamic [--auto-exclude] [--emit-onnx M.onnx]</c> (activations per row at run time, or
+/// per tensor in ONNX Runtime's form with --emit-onnx; the most sensitive products kept in FP32 with --auto-exclude), then <c>[--min-cosine 0.99]
 /// [--max-top1-drop 1] [--force]</c>: INT8 quantization that must prove it helped. It compiles the model in FP32 and
 /// quantized, compares both on the samples, prints the report and writes the artifact only when the quantized model is
 /// faster and within the accuracy floor (or with --force); otherwise exit 1 (AXQ010).
@@ -32,16 +33,19 @@ internal static class QuantizeCommand
         var noActProducts = new Option<bool>("--fp32-activation-products") { Description = "static: keep products of two activations (attention scores) in FP32" };
         var exclude = new Option<string?>("--exclude") { Description = "comma-separated node (or output) names to keep in FP32" };
         var dynamic = new Option<bool>("--dynamic") { Description = "dynamic quantization: weights per channel now, activations per row at run time" };
-        var emitOnnx = new Option<string?>("--emit-onnx") { Description = "static: also write the QDQ ONNX model (loads in ONNX Runtime)" };
+        var emitOnnx = new Option<string?>("--emit-onnx") { Description = "also write the standard ONNX model (static: QDQ; dynamic: ONNX Runtime's DynamicQuantizeLinear + MatMulInteger form, activations per tensor, which the artifact then matches); loads in ONNX Runtime" };
+        var autoExclude = new Option<bool>("--auto-exclude") { Description = "dynamic: when below --min-cosine, measure each product's sensitivity and keep the worst in FP32 until the floor is met" };
+        var maxExcluded = new Option<int?>("--max-excluded") { Description = "with --auto-exclude: the most products kept in FP32 (default a quarter of them)" };
         var minCosine = new Option<double>("--min-cosine") { Description = "accuracy floor: worst output cosine against FP32", DefaultValueFactory = _ => 0.99 };
         var maxDrop = new Option<double>("--max-top1-drop") { Description = "largest allowed top-1 drop in points (with --labels: accuracy, else disagreement)", DefaultValueFactory = _ => 1.0 };
         var labels = new Option<string?>("--labels") { Description = "one integer class label per line for the calibration samples" };
         var force = new Option<bool>("--force") { Description = "write the model even when it is slower or less accurate than allowed" };
         var threads = new Option<int>("--threads") { Description = "worker threads for the report", DefaultValueFactory = _ => 1 };
         var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32).\n" +
-            "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx")
+            "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx\n" +
+            "Example: axon quantize bert.onnx --dynamic --auto-exclude --calibration samples/ --emit-onnx bert.int8.onnx")
         {
-            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, minCosine, maxDrop, labels, force, threads,
+            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, autoExclude, maxExcluded, minCosine, maxDrop, labels, force, threads,
         };
         cmd.SetAction(p =>
         {
@@ -54,9 +58,17 @@ internal static class QuantizeCommand
             {
                 throw new UsageException("--symmetric and --asymmetric exclude each other");
             }
-            if (isDynamic && (p.GetValue(emitOnnx) is not null || p.GetValue(method) is not null || p.GetValue(symmetric)))
+            if (isDynamic && (p.GetValue(method) is not null || p.GetValue(symmetric)))
             {
-                throw new UsageException("--method, --symmetric and --emit-onnx are for static quantization; leave out --dynamic");
+                throw new UsageException("--method and --symmetric are for static quantization; leave out --dynamic");
+            }
+            if (!isDynamic && (p.GetValue(autoExclude) || p.GetValue(maxExcluded) is not null))
+            {
+                throw new UsageException("--auto-exclude and --max-excluded are for --dynamic quantization");
+            }
+            if (p.GetValue(maxExcluded) is < 1)
+            {
+                throw new UsageException("--max-excluded must be at least 1");
             }
             if (!isDynamic && p.GetValue(calibration) is null)
             {
@@ -72,11 +84,16 @@ internal static class QuantizeCommand
             }
             string path = p.GetValue(model)!;
             var excluded = (p.GetValue(exclude) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // Dynamic with --emit-onnx: the standard ONNX form (per-tensor activations), so the artifact is that model.
+            bool onnxDynamic = isDynamic && p.GetValue(emitOnnx) is not null;
             var request = new QuantizeRequest
             {
                 ModelPath = path,
                 SamplesDir = p.GetValue(calibration),
-                Options = new CompileOptions { Quantize = isDynamic ? QuantizeMode.Dynamic : QuantizeMode.None, PrecisionExclude = isDynamic ? excluded : [] },
+                Options = new CompileOptions { Quantize = isDynamic && !onnxDynamic ? QuantizeMode.Dynamic : QuantizeMode.None, PrecisionExclude = isDynamic && !onnxDynamic ? excluded : [] },
+                OnnxDynamic = onnxDynamic ? new OnnxDynamicOptions { PerChannel = true, ReduceRange = p.GetValue(weightBits) == 7, Exclude = excluded } : null,
+                AutoExclude = p.GetValue(autoExclude),
+                MaxExcluded = p.GetValue(maxExcluded),
                 Static = isDynamic ? null : new StaticQuantizeOptions
                 {
                     Method = Calibrators.Parse(p.GetValue(method) ?? "minmax"),
@@ -105,7 +122,15 @@ internal static class QuantizeCommand
                 }
             });
             int q = result.QuantizedNodes;
-            if (isDynamic)
+            if (result.Sensitivity is { } sens)
+            {
+                RenderSensitivity(io, sens, request.MinCosine);
+            }
+            if (onnxDynamic)
+            {
+                io.Out.WriteLine($"quantized {q} MatMul(s) to INT8 (dynamic, ONNX form: weights per channel, activations per tensor)");
+            }
+            else if (isDynamic)
             {
                 io.Out.WriteLine($"quantized {q} matrix product(s) to INT8 (dynamic: weights per channel, activations per row)");
             }
@@ -130,10 +155,25 @@ internal static class QuantizeCommand
             if (p.GetValue(emitOnnx) is { } onnxPath && result.QdqModel is { } qdq)
             {
                 OnnxModel.Save(qdq, onnxPath);
-                io.Out.WriteLine($"wrote {onnxPath} (QDQ ONNX)");
+                io.Out.WriteLine($"wrote {onnxPath} ({(onnxDynamic ? "dynamic" : "QDQ")} ONNX)");
             }
             return CliHost.Ok;
         });
         return cmd;
+    }
+
+    private static void RenderSensitivity(CliIO io, SensitivityResult s, double target)
+    {
+        io.Out.WriteLine($"sensitivity: worst cosine {s.Baseline:F5} with every product in INT8 (floor {target})");
+        if (s.Rows.Count == 0)
+        {
+            return;
+        }
+        io.Out.WriteLine("  product kept in FP32 alone        worst cosine    gain");
+        foreach (var row in s.Rows)
+        {
+            io.Out.WriteLine($"  {row.Name,-32} {row.ScoreWhenExcluded,12:F5} {row.Gain,9:F5}{(s.Excluded.Contains(row.Name) ? "  excluded" : "")}");
+        }
+        io.Out.WriteLine($"kept {s.Excluded.Count} product(s) in FP32: {string.Join(", ", s.Excluded)}; worst cosine {s.Final:F5} ({(s.MetTarget ? "floor met" : "floor NOT met")})");
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace Axon.Kernels.Quant;
@@ -30,8 +29,8 @@ public static unsafe class DynamicQuant
     {
         for (int i = 0; i < m; i++)
         {
-            var row = new ReadOnlySpan<float>(x + (long)i * ldx, k);
-            var (scale, zero) = k == 0 ? (1f, 0) : RowParams(TensorPrimitives.Min(row), TensorPrimitives.Max(row));
+            var (lo, hi) = MinMax(x + (long)i * ldx, k);
+            var (scale, zero) = k == 0 ? (1f, 0) : RowParams(lo, hi);
             scales[i] = scale;
             zeros[i] = zero;
             QuantizeRow(x + (long)i * ldx, k, 1f / scale, zero, q + (long)i * ldq);
@@ -49,8 +48,7 @@ public static unsafe class DynamicQuant
         bool nan = false;
         for (int i = 0; i < m && k > 0; i++)
         {
-            var row = new ReadOnlySpan<float>(x + (long)i * ldx, k);
-            float lo = TensorPrimitives.Min(row), hi = TensorPrimitives.Max(row);
+            var (lo, hi) = MinMax(x + (long)i * ldx, k);
             nan |= float.IsNaN(lo) || float.IsNaN(hi);
             min = MathF.Min(min, lo);
             max = MathF.Max(max, hi);
@@ -63,6 +61,52 @@ public static unsafe class DynamicQuant
             QuantizeRowDivide(x + (long)i * ldx, k, scale, zero, q + (long)i * ldq);
         }
         return (scale, zero);
+    }
+
+    /// <summary>
+    /// The smallest and largest of x[0..k) in one pass over memory (TensorPrimitives' Min and Max read the row twice);
+    /// (NaN, NaN) when any element is NaN, as they return. k must be at least 1.
+    /// </summary>
+    internal static (float Min, float Max) MinMax(float* x, int k)
+    {
+        int j = 0;
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        bool nan = false;
+        if (Vector256.IsHardwareAccelerated && k >= 16)
+        {
+            Vector256<float> l0 = Vector256.Load(x), l1 = Vector256.Load(x + 8), h0 = l0, h1 = l1;
+            var bad = Vector256<float>.Zero;
+            for (j = 16; j + 16 <= k; j += 16)
+            {
+                var a = Vector256.Load(x + j);
+                var b = Vector256.Load(x + j + 8);
+                l0 = Vector256.Min(l0, a);
+                l1 = Vector256.Min(l1, b);
+                h0 = Vector256.Max(h0, a);
+                h1 = Vector256.Max(h1, b);
+                bad |= ~Vector256.Equals(a, a) | ~Vector256.Equals(b, b);
+            }
+            // The first 16 were never checked for NaN: check them with the accumulators they seeded.
+            var f0 = Vector256.Load(x);
+            var f1 = Vector256.Load(x + 8);
+            bad |= ~Vector256.Equals(f0, f0) | ~Vector256.Equals(f1, f1);
+            nan = bad != Vector256<float>.Zero;
+            var l = Vector256.Min(l0, l1);
+            var h = Vector256.Max(h0, h1);
+            for (int t = 0; t < 8; t++)
+            {
+                lo = MathF.Min(lo, l.GetElement(t));
+                hi = MathF.Max(hi, h.GetElement(t));
+            }
+        }
+        for (; j < k; j++)
+        {
+            float v = x[j];
+            nan |= float.IsNaN(v);
+            lo = MathF.Min(lo, v);
+            hi = MathF.Max(hi, v);
+        }
+        return nan ? (float.NaN, float.NaN) : (lo, hi);
     }
 
     /// <summary>q[j] = clamp(round_half_even(x[j] / scale) + zero, 0, 255).</summary>

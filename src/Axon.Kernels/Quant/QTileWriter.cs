@@ -74,8 +74,45 @@ internal readonly unsafe struct QTileWriter(QGemmOutput o, int k, void* c, int l
         if (nr == NR && Vector256.IsHardwareAccelerated && o.ColScale is not null)
         {
             var s = Vector256.Create(sa);
-            Vector256.Store(Vector256.ConvertToSingle(Vector256.Load(t)) * (s * Vector256.Load(o.ColScale + j0)), y);
-            Vector256.Store(Vector256.ConvertToSingle(Vector256.Load(t + 8)) * (s * Vector256.Load(o.ColScale + j0 + 8)), y + 8);
+            var y0 = Vector256.ConvertToSingle(Vector256.Load(t)) * (s * Vector256.Load(o.ColScale + j0));
+            var y1 = Vector256.ConvertToSingle(Vector256.Load(t + 8)) * (s * Vector256.Load(o.ColScale + j0 + 8));
+            ref readonly var ep = ref o.Epilogue;
+            if (ep.BiasM is null && ep.Activation is Activation.None or Activation.Relu or Activation.Gelu or Activation.GeluTanh)
+            {
+                // The common epilogues in registers: the per-row calls of EpilogueOps cost as much as a K = 384 tile's
+                // dot products. Same operations in the same order as EpilogueOps (bias, residual, activation).
+                if (ep.BiasN is not null)
+                {
+                    y0 += Vector256.Load(ep.BiasN + j0);
+                    y1 += Vector256.Load(ep.BiasN + j0 + 8);
+                }
+                if (ep.Residual is not null)
+                {
+                    float* z = ep.Residual + (long)row * ep.ResidualStride + j0;
+                    y0 += Vector256.Load(z);
+                    y1 += Vector256.Load(z + 8);
+                }
+                switch (ep.Activation)
+                {
+                    case Activation.Relu:
+                        y0 = Vector256.ConditionalSelect(Vector256.LessThan(y0, Vector256<float>.Zero), Vector256<float>.Zero, y0);
+                        y1 = Vector256.ConditionalSelect(Vector256.LessThan(y1, Vector256<float>.Zero), Vector256<float>.Zero, y1);
+                        break;
+                    case Activation.Gelu:
+                        y0 = default(Elementwise.GeluOp).Invoke(y0);
+                        y1 = default(Elementwise.GeluOp).Invoke(y1);
+                        break;
+                    case Activation.GeluTanh:
+                        y0 = default(Elementwise.GeluTanhOp).Invoke(y0);
+                        y1 = default(Elementwise.GeluTanhOp).Invoke(y1);
+                        break;
+                }
+                y0.Store(y);
+                y1.Store(y + 8);
+                return;
+            }
+            y0.Store(y);
+            y1.Store(y + 8);
         }
         else
         {

@@ -17,9 +17,6 @@ public static unsafe class Qgemm
     /// <summary>Rows of A per task: a 128×K u8 block stays in L2 while 16-column B panels stream through L1.</summary>
     internal const int MC = 128;
 
-    /// <summary>Columns per task.</summary>
-    internal const int NC = 256;
-
     /// <summary>The tier the INT8 micro-kernel runs at in this process (tests assert it).</summary>
     public static string Tier => QMicroKernel.VnniPath ? "avxvnni" : QMicroKernel.Avx2Path ? "avx2" : "scalar";
 
@@ -35,8 +32,15 @@ public static unsafe class Qgemm
         {
             return;
         }
+        pool ??= WorkerPool.Default;
         int mTiles = (m + MC - 1) / MC;
-        int nTiles = (n + NC - 1) / NC;
+        // Each task packs its A rows again, so split N only as far as the threads need tasks (two per thread): one
+        // thread over M = 1024 packs A once per row block instead of once per 256 columns. B streams one 16-column
+        // panel at a time whatever the tile width, and every output element sees the same arithmetic, so results do
+        // not depend on the split.
+        int nTiles = Math.Min((n + NR - 1) / NR, Math.Max(1, (2 * pool.Threads + mTiles - 1) / mTiles));
+        int nc = ((n + nTiles - 1) / nTiles + NR - 1) / NR * NR;
+        nTiles = (n + nc - 1) / nc;
         bool bZero = false;
         foreach (int z in b.ZeroPoints)
         {
@@ -45,19 +49,19 @@ public static unsafe class Qgemm
         var body = new TileBody
         {
             M = m, N = n, K = k, A = a, Lda = lda, ASigned = aSigned, BPtr = b.Pointer, PanelBytes = b.PanelBytes, Split = b.Split,
-            C = c, Ldc = ldc, Output = output, MTiles = mTiles, BZero = bZero,
+            C = c, Ldc = ldc, Output = output, MTiles = mTiles, BZero = bZero, NC = nc,
         };
         fixed (int* colSums = b.ColumnSums, zeros = b.ZeroPoints)
         {
             body.ColSums = colSums;
             body.BZeros = zeros;
-            (pool ?? WorkerPool.Default).For(mTiles * nTiles, body);
+            pool.For(mTiles * nTiles, body);
         }
     }
 
     private struct TileBody : IParallelBody
     {
-        public int M, N, K, Lda, Ldc, MTiles;
+        public int M, N, K, Lda, Ldc, MTiles, NC;
         public long PanelBytes;
         public byte* A;
         public sbyte* BPtr;

@@ -1,6 +1,7 @@
 using Axon.Compiler;
 using Axon.Compiler.Artifact;
 using Axon.Compiler.Passes;
+using Axon.Compiler.Quantization;
 using Axon.Graph;
 using Axon.Kernels.Threading;
 using Axon.Onnx;
@@ -28,6 +29,21 @@ public sealed record QuantizeRequest
 
     /// <summary>Static (calibrated, QDQ) quantization with these settings instead of <see cref="CompileOptions.Quantize"/>; needs <see cref="SamplesDir"/>.</summary>
     public StaticQuantizeOptions? Static { get; init; }
+
+    /// <summary>
+    /// Dynamic quantization in the standard ONNX form (ONNX Runtime's <c>quantize_dynamic</c>: DynamicQuantizeLinear per
+    /// tensor, MatMulInteger) instead of Axon's per-row form: the model can be saved and run by other engines.
+    /// </summary>
+    public OnnxDynamicOptions? OnnxDynamic { get; init; }
+
+    /// <summary>
+    /// When the quantized model misses <see cref="MinCosine"/>, measure each product's sensitivity and keep the most
+    /// sensitive ones in FP32 until it is met (<see cref="Sensitivity.AutoExclude"/>); dynamic quantization only.
+    /// </summary>
+    public bool AutoExclude { get; init; }
+
+    /// <summary>With <see cref="AutoExclude"/>: the most products kept in FP32 (default: a quarter of the candidates, at least 1).</summary>
+    public int? MaxExcluded { get; init; }
 }
 
 /// <summary>The quantized artifact, its report against FP32, and every reason it should not be written.</summary>
@@ -38,8 +54,11 @@ public sealed record QuantizeResult(CompiledModel Model, ComparisonReport Report
     /// <summary>Conv/MatMul/Gemm nodes (static) or matrix products (dynamic) now in INT8.</summary>
     public int QuantizedNodes { get; init; }
 
-    /// <summary>The standard QDQ ONNX model static quantization produced (null for dynamic).</summary>
+    /// <summary>The standard ONNX model static quantization (QDQ) or ONNX-form dynamic quantization produced (null for Axon's per-row dynamic).</summary>
     public Model? QdqModel { get; init; }
+
+    /// <summary>What <see cref="QuantizeRequest.AutoExclude"/> measured and kept in FP32 (null without it).</summary>
+    public SensitivityResult? Sensitivity { get; init; }
 }
 
 /// <summary>
@@ -50,7 +69,7 @@ public static class QuantizeWorkflow
 {
     public static QuantizeResult Run(QuantizeRequest r, Action<string, int, int>? progress = null)
     {
-        if (r.Options.Quantize == QuantizeMode.None && r.Static is null)
+        if (r.Options.Quantize == QuantizeMode.None && r.Static is null && r.OnnxDynamic is null)
         {
             throw new ArgumentException("the request selects no quantization");
         }
@@ -62,11 +81,16 @@ public static class QuantizeWorkflow
         {
             throw new AxonInputException("static quantization needs calibration samples (--calibration DIR)", "AXQ024");
         }
+        if (r.AutoExclude && r.Static is not null)
+        {
+            throw new ArgumentException("auto-exclusion is for dynamic quantization");
+        }
         var samples = r.SamplesDir is null ? SampleSet.Random(model.Graph.RuntimeInputs, 4) : SampleSet.Load(r.SamplesDir, model.Graph.RuntimeInputs);
         using var pool = new WorkerPool(r.Threads);
         CompiledModel compiled;
         int quantized;
         Model? qdq = null;
+        SensitivityResult? sensitivity = null;
         if (r.Static is { } st)
         {
             var sq = StaticQuantizer.Quantize(model, samples, st, pool, progress);
@@ -76,8 +100,33 @@ public static class QuantizeWorkflow
         }
         else
         {
-            compiled = Compiler.Compiler.Compile(model, r.Options, bytes).Model;
-            quantized = compiled.Graph.Nodes.Count(n => n.OpType == "DynamicQuantMatMul");
+            // Dynamic: Axon's per-row form, or ONNX's per-tensor form compiled back onto the same INT8 kernels.
+            var od = r.OnnxDynamic;
+            CompiledModel Build(IReadOnlyCollection<string> exclude) => od is null
+                ? Compiler.Compiler.Compile(model, r.Options with { PrecisionExclude = [.. r.Options.PrecisionExclude, .. exclude] }, exclude.Count == 0 ? bytes : null).Model
+                : Compiler.Compiler.Compile(OnnxDynamicQuantizer.Quantize(model, od with { Exclude = [.. od.Exclude, .. exclude] }), fp32Options).Model;
+            var chosen = new List<string>();
+            if (r.AutoExclude)
+            {
+                using var reference = new InferenceSession(fp32, pool);
+                var expected = Sensitivity.ReferenceOutputs(reference, samples);
+                var candidates = od is null ? AxonCandidates(fp32, Build([]).Graph, r.Options.PrecisionExclude)
+                    : OnnxDynamicQuantizer.Candidates(model, od.MinK).Where(c => !od.Exclude.Contains(c)).ToList();
+                sensitivity = Sensitivity.AutoExclude(candidates,
+                    ex => Sensitivity.Score(Compiler.Compiler.ToModel(Build(ex)), pool, samples, expected),
+                    r.MinCosine, r.MaxExcluded ?? Math.Max(1, candidates.Count / 4), progress);
+                chosen.AddRange(sensitivity.Excluded);
+            }
+            compiled = Build(chosen);
+            if (od is not null)
+            {
+                qdq = OnnxDynamicQuantizer.Quantize(model, od with { Exclude = [.. od.Exclude, .. chosen] });
+                quantized = qdq.Graph.Nodes.Count(n => n.OpType == "MatMulInteger");
+            }
+            else
+            {
+                quantized = compiled.Graph.Nodes.Count(n => n.OpType == "DynamicQuantMatMul");
+            }
         }
         using var a = new InferenceSession(fp32, pool);
         using var b = new InferenceSession(Compiler.Compiler.ToModel(compiled), pool);
@@ -104,6 +153,17 @@ public static class QuantizeWorkflow
         {
             failures.Add($"the quantized model is not faster ({report.LatencyB:F2} ms vs {report.LatencyA:F2} ms FP32)");
         }
-        return new QuantizeResult(compiled, report, failures) { QuantizedNodes = quantized, QdqModel = qdq };
+        return new QuantizeResult(compiled, report, failures) { QuantizedNodes = quantized, QdqModel = qdq, Sensitivity = sensitivity };
+    }
+
+    /// <summary>
+    /// The products Axon's dynamic pass quantized, by the names <see cref="CompileOptions.PrecisionExclude"/> accepts:
+    /// nodes of the FP32 graph (same pipeline) that the quantized graph no longer holds under the same name and op.
+    /// </summary>
+    private static List<string> AxonCandidates(Model fp32, Axon.Graph.Graph quantized, IReadOnlyList<string> excluded)
+    {
+        var kept = new HashSet<(string, string)>(quantized.Nodes.Select(n => (n.Name, n.OpType)));
+        return fp32.Graph.Nodes.Where(n => n.Name.Length > 0 && n.OpType is "MatMul" or "Gemm" or "FusedMatMul" or "FusedGemm" or "Attention"
+            && !kept.Contains((n.Name, n.OpType)) && !excluded.Contains(n.Name)).Select(n => n.Name).Distinct().ToList();
     }
 }

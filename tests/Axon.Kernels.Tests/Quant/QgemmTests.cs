@@ -193,6 +193,85 @@ public sealed unsafe class QgemmTests
         }
     }
 
+    [Theory]
+    [InlineData(Activation.Gelu, true, true)]
+    [InlineData(Activation.GeluTanh, true, false)]
+    [InlineData(Activation.Relu, false, true)]
+    [InlineData(Activation.None, true, true)]
+    [InlineData(Activation.Sigmoid, true, true)]
+    public void InRegisterEpilogueEqualsTheRowEpilogue(Activation act, bool withBias, bool withResidual)
+    {
+        // 37 columns: two full 16-column tiles (the in-register path) and an edge tile (EpilogueOps), per row.
+        int m = 9, n = 37, k = 50;
+        var a = Ints(m * k, 0, 255, 71);
+        var b = Ints(k * n, -63, 63, 72);
+        var za = Ints(m, 0, 255, 73);
+        var rowScale = Enumerable.Range(0, m).Select(i => 0.002f + i * 0.0003f).ToArray();
+        var colScale = Enumerable.Range(0, n).Select(j => 0.003f + j * 0.0001f).ToArray();
+        var bias = Enumerable.Range(0, n).Select(j => (j % 7 - 3) * 0.4f).ToArray();
+        var residual = Enumerable.Range(0, m * n).Select(i => (i % 11 - 5) * 0.3f).ToArray();
+        var exact = Reference(m, n, k, a, b, za, new int[n]);
+        using var packed = QuantizedMatrix.Pack(b.Select(v => (sbyte)v).ToArray(), k, n);
+        var y = new float[m * n];
+        var want = new float[m * n];
+        fixed (byte* pa = a.Select(v => (byte)v).ToArray())
+        fixed (float* py = y, pw = want, rs = rowScale, cs = colScale, pb = bias, pr = residual)
+        fixed (int* pz = za)
+        {
+            var ep = new GemmEpilogue
+            {
+                BiasN = withBias ? pb : null, Residual = withResidual ? pr : null, ResidualStride = n, Activation = act,
+            };
+            Qgemm.Multiply(m, n, k, pa, k, false, packed, py, n, QGemmOutput.Dequantize(rs, pz, cs, ep), WorkerPool.Inline);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    pw[i * n + j] = exact[i * n + j] * (rowScale[i] * colScale[j]);
+                }
+                for (int j0 = 0; j0 < n; j0 += 16)
+                {
+                    EpilogueOps.ApplyRow(pw + i * n + j0, i, j0, Math.Min(16, n - j0), ep);
+                }
+            }
+        }
+        Assert.Equal(want, y);
+        Assert.Contains(y, v => v != 0);
+    }
+
+    [Fact]
+    public void RowMinMaxFindsExtremesAndNaN()
+    {
+        var r = new Random(81);
+        foreach (int k in new[] { 1, 15, 16, 17, 33, 100 })
+        {
+            var x = Enumerable.Range(0, k).Select(_ => (float)(r.NextDouble() * 10 - 3)).ToArray();
+            fixed (float* px = x)
+            {
+                Assert.Equal((x.Min(), x.Max()), DynamicQuant.MinMax(px, k));
+                foreach (int at in new[] { 0, k / 2, k - 1 })
+                {
+                    float keep = x[at];
+                    x[at] = float.NaN;
+                    var (lo, hi) = DynamicQuant.MinMax(px, k);
+                    Assert.True(float.IsNaN(lo) && float.IsNaN(hi), $"k={k} NaN at {at}");
+                    x[at] = keep;
+                }
+            }
+        }
+        var row = Enumerable.Range(0, 40).Select(i => i * 0.1f).ToArray();
+        row[20] = float.NaN;
+        var q = new byte[40];
+        float scale;
+        int zero;
+        fixed (float* px = row)
+        fixed (byte* pq = q)
+        {
+            DynamicQuant.QuantizeRows(px, 1, 40, 40, pq, 40, &scale, &zero);
+        }
+        Assert.Equal((1f, 0), (scale, zero));
+    }
+
     [Fact]
     public void RequantizesLikeTheReferenceRule()
     {
