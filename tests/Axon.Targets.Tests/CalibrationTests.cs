@@ -23,14 +23,4 @@ public class CalibrationTests(ITestOutputHelper output)
         double median = BenchmarkSuite.MedianAbsError(holdout);
         Assert.True(median <= 0.20, $"hold-out median |error| {median:P1}");
     }
-
-    [Fact(Skip = "tool: prints fitted factors to paste into devices.json (axon project --calibrate does the same)")]
-    public void PrintFits()
-    {
-        var catalog = TargetCatalog.Load();
-        foreach (var id in new[] { "neuroncore-v1", "neuroncore-v2", "t4", "a100" })
-        {
-            output.WriteLine($"{id}: {Calibrator.Fit(catalog, id)}");
-        }
-    }
 }

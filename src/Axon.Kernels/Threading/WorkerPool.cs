@@ -88,12 +88,13 @@ public sealed class WorkerPool : IDisposable
         }
         if (count == 1 || Threads == 1)
         {
-            long t0 = _recorder is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            var recorder = _recorder;
+            long t0 = recorder is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             for (int i = 0; i < count; i++)
             {
                 body.Invoke(i);
             }
-            _recorder?.Ran(0, t0, System.Diagnostics.Stopwatch.GetTimestamp(), count);
+            recorder?.Ran(0, t0, System.Diagnostics.Stopwatch.GetTimestamp(), count);
             return;
         }
         lock (_gate)

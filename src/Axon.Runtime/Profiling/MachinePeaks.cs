@@ -69,18 +69,15 @@ public sealed record MachinePeaks(double GflopsPerThread, double MemoryGBps, int
 
     public static MachinePeaks Measure()
     {
+        int processors = Environment.ProcessorCount;
         double one = MeasureFma();
-        double all = MeasureFmaAllProcessors(Environment.ProcessorCount);
-        return new(one, MeasureCopy(), Environment.ProcessorCount, DateTimeOffset.UtcNow, Math.Max(all, one));
+        double all = processors > 1 ? MeasureFmaAllProcessors(processors) : one;
+        return new(one, MeasureCopy(), processors, DateTimeOffset.UtcNow, Math.Max(all, one));
     }
 
     /// <summary>Every processor runs the FMA loop at once, started together; the sum of their rates.</summary>
     private static double MeasureFmaAllProcessors(int processors)
     {
-        if (processors <= 1)
-        {
-            return MeasureFma();
-        }
         var rates = new double[processors];
         using var start = new Barrier(processors);
         var threads = new Thread[processors];
