@@ -10,6 +10,7 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/Axon.Bench -- --peak
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm 1024 [threads] [rounds]
 //   dotnet run -c Release --project bench/Axon.Bench -- --sgemm-shapes 128x384x384,1024x1024x1024 [threads] [rounds] ["kc=256,pf=1;kc=192"]
+//   dotnet run -c Release --project bench/Axon.Bench -- --sgemm-parts 1024 [rounds]   (one operand pinned in L1 at a time)
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv [threads] [batch]   (ResNet-50's convolutions, per layer)
 //   dotnet run -c Release --project bench/Axon.Bench -- --attention [threads] [batch] [seq] [rounds]   (MiniLM's attention core)
 //   dotnet run -c Release --project bench/Axon.Bench -- --conv 1 1 nchwc   (the same layers, NCHW vs blocked NCHW16c)
@@ -27,6 +28,11 @@ if (args.Length > 1 && args[0] == "--sgemm")
 if (args.Length > 1 && args[0] == "--sgemm-shapes")
 {
     Axon.Bench.QuickGemmShapes.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 1, args.Length > 3 ? int.Parse(args[3]) : 5, args.Length > 4 ? args[4] : "");
+    return 0;
+}
+if (args.Length > 1 && args[0] == "--sgemm-parts")
+{
+    Axon.Bench.QuickGemmParts.Run(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 5);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--nchwc-tiles")

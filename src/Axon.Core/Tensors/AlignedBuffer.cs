@@ -19,9 +19,16 @@ public sealed unsafe class AlignedBuffer : IDisposable
 
     internal AlignedBuffer(int capacity, BufferPool? pool)
     {
-        _array = GC.AllocateUninitializedArray<byte>(capacity + Alignment, pinned: true);
+        // Large buffers start on a huge-page boundary and are advised before first touch (see HugePages).
+        bool huge = HugePages.Applies(capacity) && capacity <= int.MaxValue - HugePages.PageBytes;
+        int align = huge ? HugePages.PageBytes : Alignment;
+        _array = GC.AllocateUninitializedArray<byte>(capacity + align, pinned: true);
         nint addr = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
-        _offset = (int)((Alignment - (addr & (Alignment - 1))) & (Alignment - 1));
+        _offset = (int)((align - (addr & (align - 1))) & (align - 1));
+        if (huge)
+        {
+            HugePages.Advise((byte*)addr + _offset, capacity);
+        }
         Capacity = capacity;
         _pool = pool;
     }

@@ -227,50 +227,54 @@ public static unsafe partial class Sgemm
     {
         for (int ir = 0; ir < mc; ir += MR)
         {
-            int mr = Math.Min(MR, mc - ir);
-            float* p = dst + ir * kc;
-            int kk = 0;
-            if (!transA && mr == MR && alpha == 1 && VectorPackA)
+            PackAPanel(a, lda, transA, i0 + ir, Math.Min(MR, mc - ir), k0, kc, alpha, dst + ir * kc);
+        }
+    }
+
+    /// <summary>Packs rows i..i+mr (mr ≤ MR), columns k0..k0+kc of alpha·op(A) as one [k][MR] panel, zero-padded.</summary>
+    private static void PackAPanel(float* a, int lda, bool transA, int i, int mr, int k0, int kc, float alpha, float* p)
+    {
+        int kk = 0;
+        if (!transA && mr == MR && alpha == 1 && VectorPackA)
+        {
+            kk = PackA6.Pack(a + (long)i * lda + k0, lda, kc, p);
+            p += kk * MR;
+        }
+        for (; kk < kc; kk++)
+        {
+            int r = 0;
+            if (!transA)
             {
-                kk = PackA6.Pack(a + (long)(i0 + ir) * lda + k0, lda, kc, p);
-                p += kk * MR;
+                float* src = a + (long)i * lda + k0 + kk;
+                if (mr == MR && alpha == 1)
+                {
+                    p[0] = src[0];
+                    p[1] = src[lda];
+                    p[2] = src[2 * (long)lda];
+                    p[3] = src[3 * (long)lda];
+                    p[4] = src[4 * (long)lda];
+                    p[5] = src[5 * (long)lda];
+                    p += MR;
+                    continue;
+                }
+                for (; r < mr; r++)
+                {
+                    p[r] = alpha * src[(long)r * lda];
+                }
             }
-            for (; kk < kc; kk++)
+            else
             {
-                int r = 0;
-                if (!transA)
+                float* src = a + (long)(k0 + kk) * lda + i;
+                for (; r < mr; r++)
                 {
-                    float* src = a + (long)(i0 + ir) * lda + k0 + kk;
-                    if (mr == MR && alpha == 1)
-                    {
-                        p[0] = src[0];
-                        p[1] = src[lda];
-                        p[2] = src[2 * (long)lda];
-                        p[3] = src[3 * (long)lda];
-                        p[4] = src[4 * (long)lda];
-                        p[5] = src[5 * (long)lda];
-                        p += MR;
-                        continue;
-                    }
-                    for (; r < mr; r++)
-                    {
-                        p[r] = alpha * src[(long)r * lda];
-                    }
+                    p[r] = alpha * src[r];
                 }
-                else
-                {
-                    float* src = a + (long)(k0 + kk) * lda + i0 + ir;
-                    for (; r < mr; r++)
-                    {
-                        p[r] = alpha * src[r];
-                    }
-                }
-                for (; r < MR; r++)
-                {
-                    p[r] = 0;
-                }
-                p += MR;
             }
+            for (; r < MR; r++)
+            {
+                p[r] = 0;
+            }
+            p += MR;
         }
     }
 }
