@@ -7,7 +7,8 @@ namespace Axon.Bench;
 /// <c>--sgemm-parts N [rounds]</c>: where one-thread SGEMM time goes at N³. Replays the driver's loop nest (K blocks,
 /// M blocks, 16-column panels, 6-row tiles, the same micro-kernel and A packer) with one operand at a time pinned in L1
 /// (B: one panel; C: one tile; A: one micro-panel) or the packing left out, alternating the variants round by round
-/// in one process. The gap between "all" and a pinned variant is what that operand's memory traffic costs.
+/// in one process. The gap between "all" and a pinned variant is what that operand's memory traffic costs; the last
+/// variant repeats "all" with the operands on 4 KiB pages instead of 2 MiB ones.
 /// </summary>
 internal static unsafe class QuickGemmParts
 {
@@ -18,13 +19,13 @@ internal static unsafe class QuickGemmParts
         int mcMax = Sgemm.MCMax;
         int mBlocks = (m + mcMax - 1) / mcMax;
         int mc = ((m + mBlocks - 1) / mBlocks + 5) / 6 * 6;
-        float* a = Alloc((long)m * k, 1);
-        float* bp = Alloc((long)k * n, 2);
-        float* c = Alloc((long)m * n, 0);
+        // Operands on 2 MiB pages, as AlignedBuffer gives tensors of 4 MiB and more; the last variant repeats "all" on 4 KiB pages.
+        float* a = Alloc((long)m * k, 1, true);
+        float* bp = Alloc((long)k * n, 2, true);
+        float* c = Alloc((long)m * n, 0, true);
         float* ap = Alloc((long)mc * kc + 64, 0);
-        float* aH = Alloc((long)m * k, 1, true), bH = Alloc((long)k * n, 2, true), cH = Alloc((long)m * n, 0, true);
-        float* apH = Alloc((long)mc * kc + 64, 0, true);
-        string[] names = ["all", "B in L1", "C in L1", "A in L1", "no A pack", "pack only", "all in L1", "all, 2M pages"];
+        float* aS = Alloc((long)m * k, 1), bS = Alloc((long)k * n, 2), cS = Alloc((long)m * n, 0);
+        string[] names = ["all", "B in L1", "C in L1", "A in L1", "no A pack", "pack only", "all in L1", "all, 4K pages"];
         var best = Enumerable.Repeat(double.MaxValue, names.Length).ToArray();
         for (int r = 0; r < rounds; r++)
         {
@@ -36,7 +37,7 @@ internal static unsafe class QuickGemmParts
                     double t0 = ThreadClock.NowMs();
                     if (v == 7)
                     {
-                        Loop(0, m, n, k, kc, mc, aH, bH, cH, apH);
+                        Loop(0, m, n, k, kc, mc, aS, bS, cS, ap);
                     }
                     else
                     {

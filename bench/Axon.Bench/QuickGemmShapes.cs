@@ -102,6 +102,7 @@ internal static unsafe class QuickGemmShapes
         HugePages.Enabled = OperatingSystem.IsLinux();
         MicroKernel.Unroll4 = true;
         Sgemm.VectorPackA = true;
+        Sgemm.SpreadPrefetchB = true;
         MicroKernel.TwoRowTail = true;
         foreach (var kv in variant.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -115,6 +116,7 @@ internal static unsafe class QuickGemmShapes
                 case "cpf": MicroKernel.PrefetchC = v != 0; break;
                 case "u4": MicroKernel.Unroll4 = v != 0; break;
                 case "ep": break;
+                case "pfs": Sgemm.SpreadPrefetchB = v != 0; break;
                 case "hp": HugePages.Enabled = v != 0; break;
                 case "pa": Sgemm.VectorPackA = v != 0; break;
                 case "tail": MicroKernel.TwoRowTail = v != 0; break;
