@@ -14,8 +14,15 @@ public unsafe class HugePagesTests
         {
             HugePages.Enabled = OperatingSystem.IsLinux();
             using var big = new BufferPool().Rent(HugePages.Threshold * 2L);
-            long expected = HugePages.Enabled ? HugePages.PageBytes : AlignedBuffer.Alignment;
-            Assert.Equal(0, (long)big.Pointer % expected);
+            // On a huge-page boundary plus a stagger of whole 64-byte lines inside the first 4 KiB page.
+            Assert.Equal(0, (long)big.Pointer % AlignedBuffer.Alignment);
+            if (HugePages.Enabled)
+            {
+                Assert.InRange((long)big.Pointer % HugePages.PageBytes, 0, 4096 - 64);
+                using var next = new BufferPool().Rent(HugePages.Threshold * 2L);
+                Assert.NotEqual((long)big.Pointer % HugePages.PageBytes, (long)next.Pointer % HugePages.PageBytes);
+                Assert.InRange((long)next.Pointer % HugePages.PageBytes, 0, 4096 - 64);
+            }
             var span = new Span<int>(big.Pointer, big.Capacity / sizeof(int));
             for (int i = 0; i < span.Length; i++)
             {

@@ -20,14 +20,16 @@ public sealed unsafe class AlignedBuffer : IDisposable
     internal AlignedBuffer(int capacity, BufferPool? pool)
     {
         // Large buffers start on a huge-page boundary and are advised before first touch (see HugePages).
-        bool huge = HugePages.Applies(capacity) && capacity <= int.MaxValue - HugePages.PageBytes;
+        bool huge = HugePages.Applies(capacity) && capacity <= int.MaxValue - 2 * HugePages.PageBytes;
         int align = huge ? HugePages.PageBytes : Alignment;
-        _array = GC.AllocateUninitializedArray<byte>(capacity + align, pinned: true);
+        int stagger = huge ? HugePages.NextStagger() : 0;
+        _array = GC.AllocateUninitializedArray<byte>(capacity + align + stagger, pinned: true);
         nint addr = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
-        _offset = (int)((align - (addr & (align - 1))) & (align - 1));
+        int aligned = (int)((align - (addr & (align - 1))) & (align - 1));
+        _offset = aligned + stagger;
         if (huge)
         {
-            HugePages.Advise((byte*)addr + _offset, capacity);
+            HugePages.Advise((byte*)addr + aligned, stagger + (long)capacity);
         }
         Capacity = capacity;
         _pool = pool;
