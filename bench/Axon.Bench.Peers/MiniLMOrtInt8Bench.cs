@@ -34,12 +34,13 @@ internal static class MiniLMOrtInt8Bench
             PerChannel = perChannel, ReduceRange = !fullRange,
             Exclude = (Get(args, "--exclude") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
+        var source = MiniLMSmooth.Apply(fp32Model, args, options, batch, seq, threads);
         if (Array.IndexOf(args, "--auto-exclude") is int ai and >= 0)
         {
             double target = ai + 1 < args.Length && double.TryParse(args[ai + 1], System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : 0.99;
-            options = options with { Exclude = [.. options.Exclude, .. AutoExclude(fp32Model, options, target, batch, seq, threads, Int(args, "--calibration-batches", 4))] };
+            options = options with { Exclude = [.. options.Exclude, .. AutoExclude(source, options, target, batch, seq, threads, Int(args, "--calibration-batches", 4))] };
         }
-        var int8Model = OnnxDynamicQuantizer.Quantize(MiniLMSmooth.Apply(fp32Model, args, options, batch, seq, threads), options);
+        var int8Model = OnnxDynamicQuantizer.Quantize(source, options);
         var int8Bytes = OnnxModel.ToBytes(int8Model);
         string file = Get(args, "--write") ?? Path.Combine(Path.GetTempPath(), $"minilm-int8-dynamic{(perChannel ? "-perchannel" : "")}{(fullRange ? "-fullrange" : "")}.onnx");
         File.WriteAllBytes(file, int8Bytes);

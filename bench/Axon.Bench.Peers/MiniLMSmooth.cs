@@ -10,7 +10,7 @@ using Tensor = Axon.Tensor;
 namespace Axon.Bench.Peers;
 
 /// <summary>
-/// <c>--int8-minilm-peer ... --smooth ALPHA|auto [--smooth-mul] [--calibration-batches 4]</c>: SmoothQuant
+/// <c>--int8-minilm-peer ... --smooth ALPHA|auto [--smooth-mul ALPHA] [--calibration-batches 4]</c>: SmoothQuant
 /// (<see cref="SmoothQuantizer"/>) on the FP32 MiniLM before the ONNX-form quantization, calibrated on varied batches of
 /// seed 7 (never the evaluation inputs, seed 2024, nor the timing batch, seed 1); <c>auto</c> searches α per activation
 /// on the same calibration batches, scored by the worst sentence-embedding cosine of the quantized model run by Axon.
@@ -28,8 +28,10 @@ internal static class MiniLMSmooth
         var options = new SmoothQuantOptions
         {
             Alpha = auto ? 0.5 : double.Parse(arg, System.Globalization.CultureInfo.InvariantCulture),
-            InsertMul = args.Contains("--smooth-mul"),
+            InsertMul = Get(args, "--smooth-mul") is not null,
+            InsertMulAlpha = Get(args, "--smooth-mul") is { } ma ? double.Parse(ma, System.Globalization.CultureInfo.InvariantCulture) : null,
             Exclude = quant.Exclude,
+            MinScale = Get(args, "--smooth-min-scale") is { } ms ? double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture) : 1e-5,
             MinK = quant.MinK,
         };
         var rng = new Random(7);
@@ -38,12 +40,31 @@ internal static class MiniLMSmooth
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var r = SmoothQuantizer.Smooth(fp32, SampleSet.FromTensors(calib), options, pool);
         Console.WriteLine($"  smooth-quant alpha {arg}: {r.Targets.Count} activations smoothed ({r.Summary}) on {calib.Count}x{batch} calibration sentences, {sw.Elapsed.TotalSeconds:F1} s");
+        foreach (var t in r.Targets.Where(_ => args.Contains("--smooth-debug")))
+        {
+            var m = r.ChannelMax[t.Activation];
+            var w = fp32.Graph.Initializers[t.Weights[0]].ToDoubles();
+            int n = w.Length / t.Channels;
+            var wr = Enumerable.Range(0, t.Channels).Select(j => Enumerable.Range(0, n).Max(c => Math.Abs(w[j * n + c]))).ToArray();
+            Console.WriteLine($"    {t.Activation} {t.Kind}: max|x| {m.Min():G3}..{m.Max():G3} (median {m.Order().ElementAt(m.Length / 2):G3}), max|w| rows {wr.Min():G3}..{wr.Max():G3}");
+        }
+        using var f = new InferenceSession(Pipelines.For(2).Run(fp32), pool);
+        var expected = calib.Select(fe => Pooled(((Tensor)f.Run(fe)[0].Value!).ToDoubles(), 384, fe["attention_mask"], batch, seq)).ToList();
+        using (var sf = new InferenceSession(Pipelines.For(2).Run(r.Model), pool))
+        {
+            // Smoothing is exact: the smoothed FP32 model against the original.
+            double worst = 1;
+            for (int b = 0; b < calib.Count; b++)
+            {
+                var e = Pooled(((Tensor)sf.Run(calib[b])[0].Value!).ToDoubles(), 384, calib[b]["attention_mask"], batch, seq);
+                worst = Math.Min(worst, Enumerable.Range(0, batch).Min(i => Cosine(expected[b][i], e[i])));
+            }
+            Console.WriteLine($"  smoothed FP32 against FP32 (exactness): worst embedding cosine {worst:F7}");
+        }
         if (!auto)
         {
             return r.Model;
         }
-        using var f = new InferenceSession(Pipelines.For(2).Run(fp32), pool);
-        var expected = calib.Select(fe => Pooled(((Tensor)f.Run(fe)[0].Value!).ToDoubles(), 384, fe["attention_mask"], batch, seq)).ToList();
         double Score(Model smoothed)
         {
             using var s = new InferenceSession(Pipelines.For(2).Run(OnnxDynamicQuantizer.Quantize(smoothed, quant)), pool);

@@ -15,6 +15,16 @@ public sealed record SmoothQuantOptions
     /// <summary>Also smooth products whose input nothing can absorb (FFN-down after GELU) through an inserted Mul by 1/s.</summary>
     public bool InsertMul { get; init; }
 
+    /// <summary>α for the activations smoothed through an inserted Mul (GELU outputs want less migration than LayerNorm outputs); null: <see cref="Alpha"/>.</summary>
+    public double? InsertMulAlpha { get; init; }
+
+    /// <summary>
+    /// Smallest s (default 1e-5, the plain formula; 1: a channel is only ever divided down, never amplified). Dynamic quantization picks the
+    /// activation range at run time, so a channel that calibration saw small but that grows on other inputs, amplified by
+    /// 1/s, would set the whole tensor's scale; with s ≥ 1 no channel grows.
+    /// </summary>
+    public double MinScale { get; init; } = 1e-5;
+
     /// <summary>MatMul node names or output names left alone (what quantization keeps in FP32).</summary>
     public IReadOnlyCollection<string> Exclude { get; init; } = [];
 
@@ -46,7 +56,7 @@ public sealed class SmoothQuant : PassBase
     /// <param name="channelMax">max |x| per channel (last axis) of each activation <see cref="Activations"/> named.</param>
     public SmoothQuant(IReadOnlyDictionary<string, float[]> channelMax, SmoothQuantOptions options)
     {
-        if (!(options.Alpha is >= 0 and <= 1) || options.AlphaPerActivation.Values.Any(a => !(a is >= 0 and <= 1)))
+        if (!(options.Alpha is >= 0 and <= 1) || options.InsertMulAlpha is { } ma && !(ma is >= 0 and <= 1) || options.AlphaPerActivation.Values.Any(a => !(a is >= 0 and <= 1)))
         {
             throw new AxonInputException($"SmoothQuant alpha must be in [0, 1], not {options.Alpha}", "AXQ070");
         }
@@ -76,8 +86,9 @@ public sealed class SmoothQuant : PassBase
         var inserted = new List<(Node? After, Node Mul)>();
         foreach (var t in targets)
         {
-            double alpha = _options.AlphaPerActivation.TryGetValue(t.Activation, out var a) ? a : _options.Alpha;
-            var s = Scales(_channelMax[t.Activation], t.Weights.Select(w => graph.Initializers[w]).ToList(), alpha);
+            double alpha = _options.AlphaPerActivation.TryGetValue(t.Activation, out var a) ? a
+                : t.Kind == SmoothKind.InsertedMul && _options.InsertMulAlpha is { } ma ? ma : _options.Alpha;
+            var s = Scales(_channelMax[t.Activation], t.Weights.Select(w => graph.Initializers[w]).ToList(), alpha, _options.MinScale);
             foreach (var w in t.Weights)
             {
                 var v = Edit(w);
@@ -165,8 +176,8 @@ public sealed class SmoothQuant : PassBase
         return g;
     }
 
-    /// <summary>s_j = max|X_j|^α / max|W_j|^(1-α), with max|W_j| over row j of every weight; 1 where either is 0, clamped to [1e-5, 1e5].</summary>
-    internal static float[] Scales(float[] actMax, IReadOnlyList<Tensor> weights, double alpha)
+    /// <summary>s_j = max|X_j|^α / max|W_j|^(1-α), with max|W_j| over row j of every weight; 1 where either is 0, clamped to [max(minScale, 1e-5), 1e5].</summary>
+    internal static float[] Scales(float[] actMax, IReadOnlyList<Tensor> weights, double alpha, double minScale = 1e-5)
     {
         int k = actMax.Length;
         var wMax = new float[k];
@@ -186,7 +197,7 @@ public sealed class SmoothQuant : PassBase
         for (int j = 0; j < k; j++)
         {
             double x = actMax[j], w = wMax[j];
-            s[j] = x > 0 && w > 0 && double.IsFinite(x) ? (float)Math.Clamp(Math.Pow(x, alpha) / Math.Pow(w, 1 - alpha), 1e-5, 1e5) : 1f;
+            s[j] = x > 0 && w > 0 && double.IsFinite(x) ? (float)Math.Clamp(Math.Pow(x, alpha) / Math.Pow(w, 1 - alpha), Math.Max(1e-5, minScale), 1e5) : 1f;
         }
         return s;
     }
