@@ -48,6 +48,34 @@ internal static class MiniLMSmooth
             var wr = Enumerable.Range(0, t.Channels).Select(j => Enumerable.Range(0, n).Max(c => Math.Abs(w[j * n + c]))).ToArray();
             Console.WriteLine($"    {t.Activation} {t.Kind}: max|x| {m.Min():G3}..{m.Max():G3} (median {m.Order().ElementAt(m.Length / 2):G3}), max|w| rows {wr.Min():G3}..{wr.Max():G3}");
         }
+        if (args.Contains("--smooth-debug"))
+        {
+            // Channel maxima of one batch: the calibration probe (fast kernels) against the reference executor.
+            var names = r.Targets.Select(t => t.Activation).ToList();
+            var fast = SmoothQuantizer.ChannelMax(fp32, r.Targets.ToDictionary(t => t.Activation, t => t.Channels), SampleSet.FromTensors([calib[0]]), pool);
+            var g = fp32.Graph.Clone();
+            foreach (var name in names)
+            {
+                g.Outputs.Add(new ValueInfo(name, TypeInfo.Unknown));
+            }
+            var probe = new Model(g) { IrVersion = fp32.IrVersion };
+            foreach (var kv in fp32.OpsetImports)
+            {
+                probe.OpsetImports[kv.Key] = kv.Value;
+            }
+            var refOut = new Axon.Graph.Reference.ReferenceExecutor(probe).Run(calib[0].ToDictionary(kv => kv.Key, kv => (IValue?)kv.Value));
+            foreach (var kv in refOut.Where(kv => fast.ContainsKey(kv.Key)))
+            {
+                var v = ((Tensor)kv.Value!).ToDoubles();
+                var m = fast[kv.Key];
+                var rm = new double[m.Length];
+                for (int i = 0; i < v.Length; i++)
+                {
+                    rm[i % m.Length] = Math.Max(rm[i % m.Length], Math.Abs(v[i]));
+                }
+                Console.WriteLine($"    {kv.Key}: shape {string.Join("x", ((Tensor)kv.Value!).Shape.ToArray())}, max |fast - reference| channel max {Enumerable.Range(0, m.Length).Max(j => Math.Abs(m[j] - rm[j])):G3}");
+            }
+        }
         using var f = new InferenceSession(Pipelines.For(2).Run(fp32), pool);
         var expected = calib.Select(fe => Pooled(((Tensor)f.Run(fe)[0].Value!).ToDoubles(), 384, fe["attention_mask"], batch, seq)).ToList();
         using (var sf = new InferenceSession(Pipelines.For(2).Run(r.Model), pool))
