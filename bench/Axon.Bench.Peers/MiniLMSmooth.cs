@@ -10,10 +10,12 @@ using Tensor = Axon.Tensor;
 namespace Axon.Bench.Peers;
 
 /// <summary>
-/// <c>--int8-minilm-peer ... --smooth ALPHA|auto [--smooth-mul ALPHA] [--calibration-batches 4]</c>: SmoothQuant
+/// <c>--int8-minilm-peer ... --smooth ALPHA|auto [--smooth-mul ALPHA] [--smooth-min-scale S] [--smooth-debug] [--calibration-batches 4]</c>: SmoothQuant
 /// (<see cref="SmoothQuantizer"/>) on the FP32 MiniLM before the ONNX-form quantization, calibrated on varied batches of
 /// seed 7 (never the evaluation inputs, seed 2024, nor the timing batch, seed 1); <c>auto</c> searches α per activation
-/// on the same calibration batches, scored by the worst sentence-embedding cosine of the quantized model run by Axon.
+/// on the same calibration batches, scored by the worst sentence-embedding cosine of the quantized model run by Axon;
+/// <c>--smooth-mul</c> also smooths FFN-down through an inserted Mul; <c>--smooth-debug</c> prints channel ranges and checks
+/// the calibration's channel maxima against the reference executor.
 /// </summary>
 internal static class MiniLMSmooth
 {
