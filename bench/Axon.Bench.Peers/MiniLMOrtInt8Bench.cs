@@ -12,7 +12,7 @@ namespace Axon.Bench.Peers;
 
 /// <summary>
 /// <c>--int8-minilm-peer [--per-channel] [--full-range] [--batch 8] [--seq 128] [--threads 1] [--rounds 5] [--iterations 3]
-/// [--samples 16] [--write FILE] [--exclude NODE,...] [--auto-exclude [0.99]]</c>: all-MiniLM-L6-v2 quantized the way
+/// [--samples 16] [--write FILE] [--exclude NODE,...] [--auto-exclude [0.99]] [--smooth ALPHA|auto]</c>: all-MiniLM-L6-v2 quantized the way
 /// ONNX Runtime's <c>quantize_dynamic</c> writes it (<see cref="OnnxDynamicQuantizer"/>, what <c>axon quantize --dynamic
 /// --emit-onnx</c> writes; 7-bit weights unless <c>--full-range</c>; named MatMuls kept FP32, or the most sensitive ones
 /// chosen by <see cref="Sensitivity.AutoExclude"/> on calibration batches of another seed, scored by the worst
@@ -34,12 +34,13 @@ internal static class MiniLMOrtInt8Bench
             PerChannel = perChannel, ReduceRange = !fullRange,
             Exclude = (Get(args, "--exclude") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
+        var source = MiniLMSmooth.Apply(fp32Model, args, options, batch, seq, threads);
         if (Array.IndexOf(args, "--auto-exclude") is int ai and >= 0)
         {
             double target = ai + 1 < args.Length && double.TryParse(args[ai + 1], System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : 0.99;
-            options = options with { Exclude = [.. options.Exclude, .. AutoExclude(fp32Model, options, target, batch, seq, threads, Int(args, "--calibration-batches", 4))] };
+            options = options with { Exclude = [.. options.Exclude, .. AutoExclude(source, options, target, batch, seq, threads, Int(args, "--calibration-batches", 4))] };
         }
-        var int8Model = OnnxDynamicQuantizer.Quantize(fp32Model, options);
+        var int8Model = OnnxDynamicQuantizer.Quantize(source, options);
         var int8Bytes = OnnxModel.ToBytes(int8Model);
         string file = Get(args, "--write") ?? Path.Combine(Path.GetTempPath(), $"minilm-int8-dynamic{(perChannel ? "-perchannel" : "")}{(fullRange ? "-fullrange" : "")}.onnx");
         File.WriteAllBytes(file, int8Bytes);

@@ -12,7 +12,8 @@ namespace Axon.Cli.Commands;
 /// <c>axon quantize MODEL.onnx -o MODEL.int8.axon --calibration DIR [--method minmax|percentile|entropy] [--per-channel]
 /// [--symmetric|--asymmetric] [--exclude NODE,...] [--emit-onnx MODEL.qdq.onnx]</c> (static: calibrated activation
 /// scales, QDQ graph) or <c>--dynamic [--auto-exclude] [--emit-onnx M.onnx]</c> (activations per row at run time, or
-/// per tensor in ONNX Runtime's form with --emit-onnx; the most sensitive products kept in FP32 with --auto-exclude), then <c>[--min-cosine 0.99]
+/// per tensor in ONNX Runtime's form with --emit-onnx; the most sensitive products kept in FP32 with --auto-exclude),
+/// either after <c>[--smooth-quant [ALPHA|auto]]</c> (SmoothQuant on the FP32 model, calibrated on --calibration), then <c>[--min-cosine 0.99]
 /// [--max-top1-drop 1] [--force]</c>: INT8 quantization that must prove it helped. It compiles the model in FP32 and
 /// quantized, compares both on the samples, prints the report and writes the artifact only when the quantized model is
 /// faster and within the accuracy floor (or with --force); otherwise exit 1 (AXQ010).
@@ -40,12 +41,14 @@ internal static class QuantizeCommand
         var maxDrop = new Option<double>("--max-top1-drop") { Description = "largest allowed top-1 drop in points (with --labels: accuracy, else disagreement)", DefaultValueFactory = _ => 1.0 };
         var labels = new Option<string?>("--labels") { Description = "one integer class label per line for the calibration samples" };
         var force = new Option<bool>("--force") { Description = "write the model even when it is slower or less accurate than allowed" };
+        var smoothQuant = new Option<string?>("--smooth-quant") { Description = "SmoothQuant before quantizing: divide activation channels by s = max|x|^α / max|w|^(1-α), folded into LayerNorm γ/β and the V projection (exact); ALPHA in [0, 1] (default 0.5) or 'auto' (α per activation, searched on --calibration); needs --calibration", Arity = ArgumentArity.ZeroOrOne };
         var threads = new Option<int>("--threads") { Description = "worker threads for the report", DefaultValueFactory = _ => 1 };
         var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32).\n" +
             "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx\n" +
-            "Example: axon quantize bert.onnx --dynamic --auto-exclude --calibration samples/ --emit-onnx bert.int8.onnx")
+            "Example: axon quantize bert.onnx --dynamic --auto-exclude --calibration samples/ --emit-onnx bert.int8.onnx\n" +
+            "Example: axon quantize bert.onnx --dynamic --smooth-quant 0.5 --calibration samples/ --emit-onnx bert.int8.onnx")
         {
-            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, autoExclude, maxExcluded, minCosine, maxDrop, labels, force, threads,
+            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, autoExclude, maxExcluded, minCosine, maxDrop, labels, force, smoothQuant, threads,
         };
         cmd.SetAction(p =>
         {
@@ -82,6 +85,7 @@ internal static class QuantizeCommand
             {
                 throw new UsageException("--min-cosine must be in [-1, 1] and --max-top1-drop at least 0");
             }
+            var (smoothOptions, smoothAuto) = SmoothArgs(p.GetResult(smoothQuant) is not null, p.GetValue(smoothQuant), p.GetValue(calibration), excluded: p.GetValue(exclude));
             string path = p.GetValue(model)!;
             var excluded = (p.GetValue(exclude) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // Dynamic with --emit-onnx: the standard ONNX form (per-tensor activations), so the artifact is that model.
@@ -111,6 +115,8 @@ internal static class QuantizeCommand
                 MaxTop1Drop = p.GetValue(maxDrop),
                 Labels = CompareCommand.ReadLabels(p.GetValue(labels)),
                 Threads = Math.Max(1, p.GetValue(threads)),
+                SmoothQuant = smoothOptions,
+                SmoothQuantAuto = smoothAuto,
             };
             string? phase = null;
             var result = QuantizeWorkflow.Run(request, (name, _, _) =>
@@ -122,6 +128,10 @@ internal static class QuantizeCommand
                 }
             });
             int q = result.QuantizedNodes;
+            if (result.SmoothQuant is { } sq)
+            {
+                io.Out.WriteLine($"smooth-quant: {sq.Targets.Count} activation(s) smoothed ({sq.Summary}), alpha {(smoothAuto ? "per activation: " + string.Join(", ", sq.Options.AlphaPerActivation.Select(kv => $"{kv.Key}={kv.Value}")) : sq.Options.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            }
             if (result.Sensitivity is { } sens)
             {
                 RenderSensitivity(io, sens, request.MinCosine);
@@ -160,6 +170,27 @@ internal static class QuantizeCommand
             return CliHost.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>--smooth-quant [ALPHA|auto]: the options, or a usage error.</summary>
+    private static (SmoothQuantOptions?, bool) SmoothArgs(bool given, string? value, string? calibration, string? excluded)
+    {
+        if (!given)
+        {
+            return (null, false);
+        }
+        if (calibration is null)
+        {
+            throw new UsageException("--smooth-quant needs --calibration DIR (the samples whose activation channels it measures)");
+        }
+        bool auto = value == "auto";
+        double alpha = 0.5;
+        if (value is not null && !auto && !(double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out alpha) && alpha is >= 0 and <= 1))
+        {
+            throw new UsageException($"--smooth-quant takes an alpha in [0, 1] or 'auto', not '{value}'");
+        }
+        var exclude = (excluded ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (new SmoothQuantOptions { Alpha = alpha, Exclude = exclude }, auto);
     }
 
     private static void RenderSensitivity(CliIO io, SensitivityResult s, double target)

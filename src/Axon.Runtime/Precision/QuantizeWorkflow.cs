@@ -42,6 +42,12 @@ public sealed record QuantizeRequest
     /// </summary>
     public bool AutoExclude { get; init; }
 
+    /// <summary>SmoothQuant on the FP32 model before quantizing (<see cref="SmoothQuantizer"/>); needs <see cref="SamplesDir"/> (the calibration samples).</summary>
+    public SmoothQuantOptions? SmoothQuant { get; init; }
+
+    /// <summary>With <see cref="SmoothQuant"/>: choose α per activation on the samples (<see cref="SmoothQuantizer.SearchAlpha"/>).</summary>
+    public bool SmoothQuantAuto { get; init; }
+
     /// <summary>With <see cref="AutoExclude"/>: the most products kept in FP32 (default: a quarter of the candidates, at least 1).</summary>
     public int? MaxExcluded { get; init; }
 }
@@ -56,6 +62,9 @@ public sealed record QuantizeResult(CompiledModel Model, ComparisonReport Report
 
     /// <summary>The standard ONNX model static quantization (QDQ) or ONNX-form dynamic quantization produced (null for Axon's per-row dynamic).</summary>
     public Model? QdqModel { get; init; }
+
+    /// <summary>What <see cref="QuantizeRequest.SmoothQuant"/> smoothed (null without it).</summary>
+    public SmoothQuantResult? SmoothQuant { get; init; }
 
     /// <summary>What <see cref="QuantizeRequest.AutoExclude"/> measured and kept in FP32 (null without it).</summary>
     public SensitivityResult? Sensitivity { get; init; }
@@ -85,8 +94,25 @@ public static class QuantizeWorkflow
         {
             throw new ArgumentException("auto-exclusion is for dynamic quantization");
         }
+        if (r.SmoothQuant is not null && r.SamplesDir is null)
+        {
+            throw new AxonInputException("SmoothQuant needs calibration samples (--calibration DIR) to measure the activations' channels", "AXQ073");
+        }
         var samples = r.SamplesDir is null ? SampleSet.Random(model.Graph.RuntimeInputs, 4) : SampleSet.Load(r.SamplesDir, model.Graph.RuntimeInputs);
         using var pool = new WorkerPool(r.Threads);
+        var smooth = r.SmoothQuant is { } so ? SmoothQuantizer.Smooth(model, samples, so, pool, progress) : null;
+        if (smooth is not null && r.SmoothQuantAuto)
+        {
+            using var reference = new InferenceSession(fp32, pool);
+            var expected = Sensitivity.ReferenceOutputs(reference, samples);
+            smooth = SmoothQuantizer.SearchAlpha(smooth, model, m => Sensitivity.Score(QuantizedForScore(r, m, samples, pool, fp32Options), pool, samples, expected), progress);
+        }
+        // Everything below quantizes the smoothed model (the same function as the original); FP32 stays the original.
+        model = smooth?.Model ?? model;
+        if (smooth is not null)
+        {
+            bytes = [];
+        }
         CompiledModel compiled;
         int quantized;
         Model? qdq = null;
@@ -103,7 +129,7 @@ public static class QuantizeWorkflow
             // Dynamic: Axon's per-row form, or ONNX's per-tensor form compiled back onto the same INT8 kernels.
             var od = r.OnnxDynamic;
             CompiledModel Build(IReadOnlyCollection<string> exclude) => od is null
-                ? Compiler.Compiler.Compile(model, r.Options with { PrecisionExclude = [.. r.Options.PrecisionExclude, .. exclude] }, exclude.Count == 0 ? bytes : null).Model
+                ? Compiler.Compiler.Compile(model, r.Options with { PrecisionExclude = [.. r.Options.PrecisionExclude, .. exclude] }, exclude.Count == 0 && bytes.Length > 0 ? bytes : null).Model
                 : Compiler.Compiler.Compile(OnnxDynamicQuantizer.Quantize(model, od with { Exclude = [.. od.Exclude, .. exclude] }), fp32Options).Model;
             var chosen = new List<string>();
             if (r.AutoExclude)
@@ -153,7 +179,19 @@ public static class QuantizeWorkflow
         {
             failures.Add($"the quantized model is not faster ({report.LatencyB:F2} ms vs {report.LatencyA:F2} ms FP32)");
         }
-        return new QuantizeResult(compiled, report, failures) { QuantizedNodes = quantized, QdqModel = qdq, Sensitivity = sensitivity };
+        return new QuantizeResult(compiled, report, failures) { QuantizedNodes = quantized, QdqModel = qdq, Sensitivity = sensitivity, SmoothQuant = smooth };
+    }
+
+    /// <summary>The quantized model the α search scores: the request's quantization of a smoothed candidate.</summary>
+    private static Model QuantizedForScore(QuantizeRequest r, Model smoothed, SampleSet samples, WorkerPool pool, CompileOptions fp32Options)
+    {
+        if (r.Static is { } st)
+        {
+            return Compiler.Compiler.ToModel(Compiler.Compiler.Compile(StaticQuantizer.Quantize(smoothed, samples, st, pool).Model, fp32Options).Model);
+        }
+        return r.OnnxDynamic is { } od
+            ? Compiler.Compiler.ToModel(Compiler.Compiler.Compile(OnnxDynamicQuantizer.Quantize(smoothed, od), fp32Options).Model)
+            : Compiler.Compiler.ToModel(Compiler.Compiler.Compile(smoothed, r.Options).Model);
     }
 
     /// <summary>

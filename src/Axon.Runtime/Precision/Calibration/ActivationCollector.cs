@@ -28,18 +28,7 @@ public static class ActivationCollector
         {
             throw new AxonInputException("calibration needs at least one sample", "AXQ022");
         }
-        var g = model.Graph.Clone();
-        var outputs = new HashSet<string>(g.Outputs.Select(o => o.Name), StringComparer.Ordinal);
-        foreach (var t in tensors.Where(t => !outputs.Contains(t)))
-        {
-            g.Outputs.Add(new ValueInfo(t, g.ValueInfos.GetValueOrDefault(t)?.Type ?? TypeInfo.Unknown));
-        }
-        var probe = new Model(g) { IrVersion = model.IrVersion };
-        probe.OpsetImports.Clear();
-        foreach (var kv in model.OpsetImports)
-        {
-            probe.OpsetImports[kv.Key] = kv.Value;
-        }
+        var probe = Probe(model, tensors);
         var stats = tensors.Select(t => new ActivationStatistics(t)).ToList();
         var byName = stats.ToDictionary(s => s.Name, StringComparer.Ordinal);
         using var session = new InferenceSession(probe, pool);
@@ -69,5 +58,23 @@ public static class ActivationCollector
             Pass("calibrate: histograms", (s, x) => s.ObserveHistogram(x));
         }
         return stats;
+    }
+
+    /// <summary>The model with <paramref name="tensors"/> added as outputs, so one run yields every activation to measure.</summary>
+    internal static Model Probe(Model model, IEnumerable<string> tensors)
+    {
+        var g = model.Graph.Clone();
+        var outputs = new HashSet<string>(g.Outputs.Select(o => o.Name), StringComparer.Ordinal);
+        foreach (var t in tensors.Where(t => !outputs.Contains(t)))
+        {
+            g.Outputs.Add(new ValueInfo(t, g.ValueInfos.GetValueOrDefault(t)?.Type ?? TypeInfo.Unknown));
+        }
+        var probe = new Model(g) { IrVersion = model.IrVersion };
+        probe.OpsetImports.Clear();
+        foreach (var kv in model.OpsetImports)
+        {
+            probe.OpsetImports[kv.Key] = kv.Value;
+        }
+        return probe;
     }
 }
