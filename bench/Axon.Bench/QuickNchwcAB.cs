@@ -80,6 +80,8 @@ internal static class QuickNchwcAB
         NchwcConv.L1Share = 2;
         NchwcConv.OutputMajor = null;
         NchwcConv.PrefetchInput = true;
+        NchwcConv.PrefetchOutput = true;
+        NchwcConvInput.SplitWidth = true;
         foreach (var kv in settings.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -90,6 +92,8 @@ internal static class QuickNchwcAB
                 case "l1": NchwcConv.L1Share = int.Parse(p[1]); break;
                 case "cold": _cold = p[1] == "1"; break;
                 case "pfx": NchwcConv.PrefetchInput = p[1] == "1"; break;
+                case "pfy": NchwcConv.PrefetchOutput = p[1] == "1"; break;
+                case "split": NchwcConvInput.SplitWidth = p[1] == "1"; break;
                 case "order": NchwcConv.OutputMajor = p[1] == "auto" ? null : p[1] == "b"; break;
                 default: throw new ArgumentException($"unknown setting {p[0]}");
             }
