@@ -25,7 +25,7 @@ public static unsafe class NchwcConv
     internal static readonly bool Avx2 = CpuFeatures.Avx2Fma;
 
     /// <summary>Output pixels a work item aims at: enough tiles to amortize loading each chunk's weights into L1.</summary>
-    internal static int ItemPixels = 96;
+    internal static int ItemPixels = 192;
 
     /// <summary>One output block's weights for a reduction chunk fill at most L1 / this.</summary>
     internal static int L1Share = 2;
@@ -39,8 +39,8 @@ public static unsafe class NchwcConv
     /// <summary>Prefetch each next tile's input on an item's first pass over it (tunable for benchmarks).</summary>
     internal static bool PrefetchInput = true;
 
-    /// <summary>Prefetch the next tile's outputs and residual (tunable for benchmarks).</summary>
-    internal static bool PrefetchOutput = true;
+    /// <summary>Prefetch the next tile's outputs and residual (tunable for benchmarks; measured neutral, so off).</summary>
+    internal static bool PrefetchOutput;
 
     /// <summary>
     /// Runs the convolution. <paramref name="residual"/> (may be null) has the output's blocked shape and may be
