@@ -24,8 +24,14 @@ public static unsafe class NchwcConv
 
     internal static readonly bool Avx2 = CpuFeatures.Avx2Fma;
 
-    /// <summary>Output pixels a work item aims at: enough tiles to amortize loading each chunk's weights into L1.</summary>
+    /// <summary>
+    /// Output pixels a work item aims at at one thread: enough tiles to amortize loading each chunk's weights into L1
+    /// (192 measured 2-6% faster than 96 on ResNet-50's layers); it also decides the loop order the weights are packed in.
+    /// </summary>
     internal static int ItemPixels = 192;
+
+    /// <summary>The same with several threads: smaller items balance better when a core is taken away mid-loop.</summary>
+    internal static int ItemPixelsThreaded = 96;
 
     /// <summary>One output block's weights for a reduction chunk fill at most L1 / this.</summary>
     internal static int L1Share = 2;
@@ -143,7 +149,8 @@ public static unsafe class NchwcConv
         // Parts: blocks of whole rows (or pixel segments of a flat plane) of about ItemPixels; output-major ones fewer
         // where a part's input over all channels would not fit in half of L2 (it is read once per output block).
         long inBytesPerPixel = InputBytesPerPixel(g, w.PlainInput);
-        int itemPixels = outputMajor ? (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, inBytesPerPixel), 4 * TilePixels, ItemPixels) : ItemPixels;
+        int aim = threads == 1 ? ItemPixels : Math.Min(ItemPixels, ItemPixelsThreaded);
+        int itemPixels = outputMajor ? (int)Math.Clamp(CpuFeatures.L2Bytes / 2 / Math.Max(1, inBytesPerPixel), 4 * TilePixels, aim) : aim;
         int parts = run ? Math.Max(1, (ow + itemPixels / 2) / itemPixels) : Math.Clamp((oh * ow + itemPixels / 2) / itemPixels, 1, oh);
         // A small plane (the deep layers) takes several images per item, so a chunk's weights serve more tiles.
         int images = parts > 1 ? 1 : Math.Clamp(itemPixels / Math.Max(1, oh * ow), 1, g.N);
