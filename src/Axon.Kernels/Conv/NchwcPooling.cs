@@ -68,10 +68,14 @@ public static unsafe class NchwcPooling
             // count_include_pad counts the window's positions inside the padded input (not past the end padding).
             int padRows = Math.Min(ih0 + (g.KernelH - 1) * g.DilationH, g.H + g.PadBottom - 1) - Math.Max(ih0, -g.PadTop) + 1;
             Span<float> acc = stackalloc float[Nchwc.Block];
+            // Columns whose whole window lies inside the row skip the clipping (two divisions per pixel otherwise).
+            int owLo = Math.Min(g.OutW, (g.PadLeft + g.StrideW - 1) / g.StrideW);
+            int lastStart = g.W - 1 - (g.KernelW - 1) * g.DilationW + g.PadLeft; // the largest ow·stride with a whole window
+            int owHi = lastStart < 0 ? owLo : Math.Max(owLo, Math.Min(g.OutW, lastStart / g.StrideW + 1));
             for (int ow = 0; ow < g.OutW; ow++)
             {
                 int iw0 = ow * g.StrideW - g.PadLeft;
-                var (kwLo, kwHi) = NchwcConv.TapRange(iw0, g.W, g.KernelW, g.DilationW);
+                var (kwLo, kwHi) = ow >= owLo && ow < owHi ? (0, g.KernelW) : NchwcConv.TapRange(iw0, g.W, g.KernelW, g.DilationW);
                 float* yp = yb + ow * Nchwc.Block;
                 if (Vector256.IsHardwareAccelerated)
                 {

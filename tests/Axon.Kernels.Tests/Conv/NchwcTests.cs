@@ -205,6 +205,9 @@ public sealed class NchwcTests
     [InlineData(1, 35, 6, 6, 2, 2, 0, true, false)]
     [InlineData(1, 3, 5, 7, 3, 2, 1, true, true)]
     [InlineData(1, 20, 1, 17, 1, 1, 0, true, false)]
+    [InlineData(1, 20, 17, 17, 3, 2, 1, false, false)]   // ResNet's pool on an odd plane: interior columns unclipped
+    [InlineData(1, 16, 3, 2, 3, 1, 1, false, false)]     // a window wider than the row: no interior column
+    [InlineData(2, 16, 9, 8, 2, 2, 0, true, false)]      // ceil mode: the last window runs past the row
     public void PoolingMatchesThePlainKernels(int n, int c, int h, int w, int k, int s, int p, bool ceil, bool avg)
     {
         var g = new PoolGeometry(n, c, h, w, k, k, s, s, p, p, p, p, CeilMode: ceil);
