@@ -10,7 +10,7 @@ namespace Axon.Bench.Peers;
 /// </summary>
 internal static class OrtProfile
 {
-    public static void Print(byte[] model, int threads, IReadOnlyDictionary<string, Tensor> feeds, int runs)
+    public static void Print(byte[] model, int threads, IReadOnlyDictionary<string, Tensor> feeds, int runs, bool nodes = false)
     {
         string prefix = Path.Combine(Path.GetTempPath(), $"axon-ort-profile-{Environment.ProcessId}");
         using var options = new SessionOptions
@@ -40,6 +40,8 @@ internal static class OrtProfile
         // precede its "model_run" event, so counting from the (20 - runs)th model_run keeps only the last `runs` runs.
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         var byOp = new Dictionary<string, double>(StringComparer.Ordinal);
+        var byNode = new Dictionary<string, double>(StringComparer.Ordinal);
+        var order = new List<string>();
         int modelRuns = 0;
         int skip = 20 - runs;
         double total = 0;
@@ -61,13 +63,30 @@ internal static class OrtProfile
                 continue;
             }
             string op = e.GetProperty("args").TryGetProperty("op_name", out var o) ? o.GetString() ?? "?" : "?";
-            byOp[op] = byOp.GetValueOrDefault(op) + e.GetProperty("dur").GetDouble();
+            double dur = e.GetProperty("dur").GetDouble();
+            byOp[op] = byOp.GetValueOrDefault(op) + dur;
+            string node = $"{name[..^"_kernel_time".Length]} [{op}]";
+            if (!byNode.TryGetValue(node, out var best))
+            {
+                order.Add(node);
+                best = double.MaxValue;
+            }
+            byNode[node] = Math.Min(best, dur);
         }
         File.Delete(file);
         Console.WriteLine($"  ORT per-op profile (wall, {runs} runs, model_run {total / runs / 1e3:F3} ms):");
         foreach (var (op, us) in byOp.OrderByDescending(kv => kv.Value).Take(16))
         {
             Console.WriteLine($"  {us / runs / 1e3,9:F3} ms  {op}");
+        }
+        if (nodes)
+        {
+            // Per node in execution order, best of the profiled runs (wall): the peer of Axon's --profile-nodes list.
+            Console.WriteLine("  ORT per node (best of the profiled runs, wall):");
+            foreach (var node in order)
+            {
+                Console.WriteLine($"  {byNode[node] / 1e3,9:F3} ms  {node}");
+            }
         }
     }
 }

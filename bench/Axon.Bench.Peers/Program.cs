@@ -125,7 +125,7 @@ if (args.Contains("--profile"))
     {
         Console.WriteLine($"  {ms,9:F3} ms  {op}");
     }
-    Axon.Bench.Peers.OrtProfile.Print(bytes, opts.Threads, feeds, 10);
+    Axon.Bench.Peers.OrtProfile.Print(bytes, opts.Threads, feeds, 10, args.Contains("--profile-nodes"));
     if (args.Contains("--profile-nodes"))
     {
         // Per node, in plan order (best of 5 runs): where a model's layers lose against the same layer run alone.

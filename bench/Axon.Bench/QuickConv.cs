@@ -50,6 +50,16 @@ internal static class QuickConv
             (new ConvGeometry(batch, 2048, 7, 7, 512, 1, 1), 2),
             (new ConvGeometry(batch, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1), 2),
         ];
+        if (filter == "alias")
+        {
+            // Probe: 56×56 planes are 49 × 4 KiB apart (every input block's pixel p in the same L1 set); 56×57 are not.
+            layers =
+            [
+                (new ConvGeometry(batch, 64, 56, 56, 256, 1, 1), 1), (new ConvGeometry(batch, 64, 56, 57, 256, 1, 1), 1),
+                (new ConvGeometry(batch, 256, 56, 56, 64, 1, 1), 1), (new ConvGeometry(batch, 256, 56, 57, 64, 1, 1), 1),
+            ];
+            filter = null;
+        }
         if (ab is { } tune)
         {
             QuickNchwcAB.Run(layers.Where(l => filter is null || Describe(l.G).Contains(filter, StringComparison.Ordinal)).ToArray(), threads, pool, tune.A, tune.B);

@@ -7,7 +7,9 @@ namespace Axon.Bench;
 /// <summary>
 /// Tuning aid: ResNet-50's convolutions in NCHW16c under two settings of the kernel's tunables, alternating per
 /// iteration in one process (best thread CPU time per layer), so a change is judged side by side even on a loaded
-/// machine. Settings: "pf=0|1,item=N,l1=N,order=a|b|auto" (prefetch weights, pixels per work item, L1 share for a chunk's weights).
+/// machine. Settings: "pf=0|1,item=N,l1=N,order=a|b|auto" (prefetch weights, pixels per work item, L1 share for a chunk's weights),
+/// "pfx=0|1,pfy=0|1" (prefetch the next tile's input / output), "split=0|1" (stride-2 column phases), "gather=0|1" (gathered
+/// tiles on narrow planes), "cold=1" (caches swept before each run).
 /// </summary>
 internal static class QuickNchwcAB
 {
@@ -76,10 +78,13 @@ internal static class QuickNchwcAB
     {
         _cold = false;
         NchwcConv.PrefetchWeights = true;
-        NchwcConv.ItemPixels = 96;
+        NchwcConv.ItemPixels = 192;
         NchwcConv.L1Share = 2;
         NchwcConv.OutputMajor = null;
         NchwcConv.PrefetchInput = true;
+        NchwcConv.PrefetchOutput = false;
+        NchwcConvInput.SplitWidth = true;
+        NchwcConv.GatherSmallPlanes = true;
         foreach (var kv in settings.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -90,6 +95,9 @@ internal static class QuickNchwcAB
                 case "l1": NchwcConv.L1Share = int.Parse(p[1]); break;
                 case "cold": _cold = p[1] == "1"; break;
                 case "pfx": NchwcConv.PrefetchInput = p[1] == "1"; break;
+                case "pfy": NchwcConv.PrefetchOutput = p[1] == "1"; break;
+                case "split": NchwcConvInput.SplitWidth = p[1] == "1"; break;
+                case "gather": NchwcConv.GatherSmallPlanes = p[1] == "1"; break;
                 case "order": NchwcConv.OutputMajor = p[1] == "auto" ? null : p[1] == "b"; break;
                 default: throw new ArgumentException($"unknown setting {p[0]}");
             }

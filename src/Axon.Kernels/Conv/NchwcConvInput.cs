@@ -13,12 +13,29 @@ namespace Axon.Kernels.Conv;
 internal static unsafe class NchwcConvInput
 {
     /// <summary>What the tiles read: the prepared buffer and its geometry (pads folded in, strides as they remain).</summary>
-    internal readonly struct Prepared(float* x, int h, int w, int strideH, int strideW, bool flat)
+    internal readonly struct Prepared(float* x, int h, int w, int strideH, int strideW, bool flat, int oddColumn = 0)
     {
         public readonly float* X = x;
         public readonly int H = h, W = w, StrideH = strideH, StrideW = strideW;
         public readonly bool Flat = flat;
+
+        /// <summary>
+        /// Width split in phases (stride 2): each row holds its even columns, then from pixel <see cref="OddColumn"/> its
+        /// odd ones, so an output row's pixels read adjacent input pixels for every tap (0: not split).
+        /// </summary>
+        public readonly int OddColumn = oddColumn;
     }
+
+    /// <summary>
+    /// A stride-2 window over several columns reads its rows in two phases: with the columns split even | odd, tap kw
+    /// of output pixel j is pixel j + kw/2 of the kw%2 phase, so a 6-pixel tile reads 7 adjacent pixels of one phase
+    /// and 6 of the other (13 lines, all used) instead of 13 lines at stride 2 that also bring every skipped pixel.
+    /// </summary>
+    internal static bool SplitsWidth(ConvGeometry g, bool plainInput) =>
+        !plainInput && g.StrideW == 2 && g.KernelW > 1 && g.DilationW == 1 && SplitWidth;
+
+    /// <summary>Split stride-2 inputs by column phase (tunable for benchmarks).</summary>
+    internal static bool SplitWidth = true;
 
     public static Prepared Prepare(float* x, NchwcConvWeights w, WorkerPool pool)
     {
@@ -30,6 +47,12 @@ internal static unsafe class NchwcConvInput
             float* dst = ThreadScratch.Floats(ThreadScratch.NchwcPadded, (long)g.N * hp * wp * g.C);
             pool.For(g.N * hp, new InterleaveBody { X = x, Y = dst, G = g, Hp = hp, Wp = wp });
             return new Prepared(dst, hp, wp, g.StrideH, g.StrideW, false);
+        }
+        if (SplitsWidth(g, false))
+        {
+            float* dst = ThreadScratch.Floats(ThreadScratch.NchwcPadded, Nchwc.Elements(g.N, g.C, hp, wp));
+            pool.For(g.N * w.InputBlocks * hp, new PadBody { X = x, Y = dst, G = g, Hp = hp, Wp = wp, Odd = (wp + 1) / 2 });
+            return new Prepared(dst, hp, wp, g.StrideH, 1, false, (wp + 1) / 2);
         }
         bool oneByOne = g.KernelH == 1 && g.KernelW == 1;
         if (oneByOne && !padded)
@@ -52,12 +75,15 @@ internal static unsafe class NchwcConvInput
         return new Prepared(x, g.H, g.W, g.StrideH, g.StrideW, false);
     }
 
-    /// <summary>One padded row of one blocked plane: zeros above, below and beside the copied input row.</summary>
+    /// <summary>
+    /// One padded row of one blocked plane: zeros above, below and beside the copied input row; with <see cref="Odd"/>
+    /// set, the row's even columns first and its odd ones from pixel <see cref="Odd"/>.
+    /// </summary>
     private struct PadBody : IParallelBody
     {
         public float* X, Y;
         public ConvGeometry G;
-        public int Hp, Wp;
+        public int Hp, Wp, Odd;
 
         public readonly void Invoke(int index)
         {
@@ -67,6 +93,26 @@ internal static unsafe class NchwcConvInput
             if (ih < 0 || ih >= G.H)
             {
                 new Span<float>(dst, Wp * Nchwc.Block).Clear();
+                return;
+            }
+            if (Odd > 0)
+            {
+                float* src = X + ((long)plane * G.H + ih) * G.W * Nchwc.Block;
+                for (int j = 0; j < Wp; j++)
+                {
+                    float* d = dst + (long)((j & 1) == 0 ? j >> 1 : Odd + (j >> 1)) * Nchwc.Block;
+                    int iw = j - G.PadLeft;
+                    if (iw < 0 || iw >= G.W)
+                    {
+                        Vector256.Store(Vector256<float>.Zero, d);
+                        Vector256.Store(Vector256<float>.Zero, d + 8);
+                    }
+                    else
+                    {
+                        Vector256.Store(Vector256.Load(src + iw * Nchwc.Block), d);
+                        Vector256.Store(Vector256.Load(src + iw * Nchwc.Block + 8), d + 8);
+                    }
+                }
                 return;
             }
             new Span<float>(dst, G.PadLeft * Nchwc.Block).Clear();

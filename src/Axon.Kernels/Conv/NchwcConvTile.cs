@@ -13,7 +13,7 @@ namespace Axon.Kernels.Conv;
 /// stride are type parameters, so each count compiles to its own straight-line kernel whose broadcasts use fixed
 /// displacements. Scalar fallback for machines (or test tiers) without AVX2.
 /// </summary>
-internal static unsafe class NchwcConvTile
+internal static unsafe partial class NchwcConvTile
 {
     /// <summary>Mode bit: the reduction's first chunk (start from bias and residual, not from the output).</summary>
     public const int First = 1;
@@ -23,6 +23,9 @@ internal static unsafe class NchwcConvTile
 
     /// <summary>Mode bit: the first pass over this input (prefetch each next tile's input lines while a tile runs).</summary>
     public const int PrefetchInput = 4;
+
+    /// <summary>Mode bit: prefetch the next tile's output (and residual) lines while a tile runs.</summary>
+    public const int PrefetchOutput = 8;
 
     /// <summary>
     /// One run of <paramref name="pixels"/> output pixels (a row or a row segment) for one output block, in balanced
@@ -112,13 +115,28 @@ internal static unsafe class NchwcConvTile
     {
         long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
         // The input lines one tile reads per (input block, kernel row): its pixels' windows side by side.
-        long span = (TP.N - 1) * ps + (a.KW - 1) * a.KwStrideX + a.IcCount;
+        bool split = a.KwOddX != a.KwStrideX;
+        long span = (TP.N - 1) * ps + (split ? ((a.KW - 1) >> 1) * a.KwPairX : (a.KW - 1) * a.KwStrideX) + a.IcCount;
         for (int t = 0; t < tiles; t++, x += TP.N * ps, y += TP.N * Nchwc.Block, r = r is null ? null : r + TP.N * Nchwc.Block)
         {
             TileOnce<TP, TS>(x, w, y, r, bias, a, mode);
             if ((mode & PrefetchInput) != 0)
             {
                 PrefetchTile(x + TP.N * ps, span, a);
+            }
+            if ((mode & PrefetchOutput) != 0)
+            {
+                // The next tile's outputs (contiguous after this one's, also across a row end; a prefetch never faults).
+                byte* py = (byte*)(y + 2 * TP.N * Nchwc.Block);
+                byte* pr = r is null ? null : (byte*)(r + 2 * TP.N * Nchwc.Block);
+                for (int i = 0; i < TP.N; i++)
+                {
+                    Sse.Prefetch0(py + i * 64);
+                    if (pr is not null)
+                    {
+                        Sse.Prefetch0(pr + i * 64);
+                    }
+                }
             }
             if (pf is not null)
             {
@@ -130,19 +148,31 @@ internal static unsafe class NchwcConvTile
         }
     }
 
+    /// <summary>The lines a tile reads per (input block, kernel row): the even taps' span, and the odd taps' where the width is split.</summary>
     private static void PrefetchTile(float* x, long span, in TileArgs a)
     {
+        bool split = a.KW > 1 && a.KwOddX != a.KwStrideX;
         for (int cb = 0; cb < a.CbCount; cb++)
         {
             for (int kh = 0; kh < a.KH; kh++)
             {
-                byte* p = (byte*)(x + cb * a.CbStrideX + kh * a.RowStrideX);
-                byte* end = p + span * sizeof(float);
-                for (p = (byte*)((nint)p & ~63); p < end; p += 64)
+                float* row = x + cb * a.CbStrideX + kh * a.RowStrideX;
+                PrefetchSpan(row, span);
+                if (split)
                 {
-                    Sse.Prefetch0(p);
+                    PrefetchSpan(row + a.KwOddX, span);
                 }
             }
+        }
+    }
+
+    private static void PrefetchSpan(float* x, long span)
+    {
+        byte* p = (byte*)x;
+        byte* end = p + span * sizeof(float);
+        for (p = (byte*)((nint)p & ~63); p < end; p += 64)
+        {
+            Sse.Prefetch0(p);
         }
     }
 
@@ -172,7 +202,7 @@ internal static unsafe class NchwcConvTile
             {
                 for (int kw = 0; kw < a.KW; kw++)
                 {
-                    float* xp = xc + kh * a.RowStrideX + kw * a.KwStrideX;
+                    float* xp = xc + kh * a.RowStrideX + a.KwOffset(kw);
                     float* wp = wc + (kh * a.KW + kw) * a.WTapStride;
                     float* wEnd = wp + icCount * Nchwc.Block;
                     float* wPairs = wp + (icCount & ~1) * Nchwc.Block;
@@ -338,7 +368,7 @@ internal static unsafe class NchwcConvTile
             {
                 for (int kw = 0; kw < a.KW; kw++)
                 {
-                    float* xp = x + cb * a.CbStrideX + kh * a.RowStrideX + kw * a.KwStrideX;
+                    float* xp = x + cb * a.CbStrideX + kh * a.RowStrideX + a.KwOffset(kw);
                     float* wp = w + (long)cb * a.WBlockStride + (kh * a.KW + kw) * a.WTapStride;
                     for (int ic = 0; ic < a.IcCount; ic++, wp += Nchwc.Block, xp++)
                     {

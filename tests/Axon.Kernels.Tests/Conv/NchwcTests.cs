@@ -76,7 +76,45 @@ public sealed class NchwcTests
         // Small planes and a batch: several images per work item.
         { new ConvGeometry(3, 32, 3, 3, 40, 3, 3, 1, 1, 1, 1, 1, 1), false },
         { new ConvGeometry(5, 48, 2, 2, 33, 1, 1), false },
+        // Stride-2 windows over a width split in even | odd columns: unpadded with an odd width, an even kernel, 5×5
+        // over a 7-wide plane, a 1-wide input, asymmetric pads, several reduction chunks.
+        { new ConvGeometry(2, 17, 15, 17, 20, 3, 3, 2, 2), false },
+        { new ConvGeometry(1, 16, 8, 9, 17, 2, 2, 2, 2, 0, 1, 0, 0), false },
+        { new ConvGeometry(1, 33, 7, 7, 16, 5, 5, 2, 2, 2, 2, 2, 2), false },
+        { new ConvGeometry(1, 16, 3, 1, 18, 3, 3, 2, 2, 1, 1, 1, 1), false },
+        { new ConvGeometry(1, 24, 6, 14, 20, 3, 3, 2, 2, 0, 1, 1, 0), false },
+        { new ConvGeometry(1, 600, 7, 6, 20, 3, 3, 2, 2, 1, 1, 1, 1), false },
+        // Gathered tiles across output rows (rows too narrow for 5-pixel tiles): 7×7 from a stride-2 split over a
+        // batch, a 1-wide column, a 4-wide plane with a 5×5 window, 600 channels (several chunks) on 7×7.
+        { new ConvGeometry(2, 40, 14, 14, 36, 3, 3, 2, 2, 1, 1, 1, 1), false },
+        { new ConvGeometry(1, 20, 9, 1, 17, 3, 3, 1, 1, 1, 1, 1, 1), false },
+        { new ConvGeometry(3, 18, 4, 4, 20, 5, 5, 1, 1, 2, 2, 2, 2), false },
+        { new ConvGeometry(1, 600, 7, 7, 24, 3, 3, 1, 1, 1, 1, 1, 1), false },
     };
+
+    [Fact]
+    public void GatheredTilesAndWidthSplitAreUsedAndAgreeWithRowTiles()
+    {
+        // The shapes above run the gathered / split paths by default; here the same shapes with both turned off must
+        // give the same values (to float re-association), and the paths must really be taken by default.
+        var g = new ConvGeometry(2, 40, 14, 14, 36, 3, 3, 2, 2, 1, 1, 1, 1);
+        Assert.True(NchwcConv.Gathers(g with { H = 7, W = 7, StrideH = 1, StrideW = 1 }, false));
+        Assert.True(NchwcConvInput.SplitsWidth(g, false));
+        Assert.False(NchwcConv.Gathers(g with { H = 28, W = 28, StrideH = 1, StrideW = 1 }, false));
+        bool gather = NchwcConv.GatherSmallPlanes, split = NchwcConvInput.SplitWidth;
+        try
+        {
+            NchwcConv.GatherSmallPlanes = false;
+            NchwcConvInput.SplitWidth = false;
+            ConvMatchesPlainLoops(g, false);
+            ConvMatchesPlainLoops(new ConvGeometry(1, 17, 5, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1), false);
+        }
+        finally
+        {
+            NchwcConv.GatherSmallPlanes = gather;
+            NchwcConvInput.SplitWidth = split;
+        }
+    }
 
     [Theory]
     [InlineData(false)]
@@ -167,6 +205,9 @@ public sealed class NchwcTests
     [InlineData(1, 35, 6, 6, 2, 2, 0, true, false)]
     [InlineData(1, 3, 5, 7, 3, 2, 1, true, true)]
     [InlineData(1, 20, 1, 17, 1, 1, 0, true, false)]
+    [InlineData(1, 20, 17, 17, 3, 2, 1, false, false)]   // ResNet's pool on an odd plane: interior columns unclipped
+    [InlineData(1, 16, 3, 2, 3, 1, 1, false, false)]     // a window wider than the row: no interior column
+    [InlineData(2, 16, 9, 8, 2, 2, 0, true, false)]      // ceil mode: the last window runs past the row
     public void PoolingMatchesThePlainKernels(int n, int c, int h, int w, int k, int s, int p, bool ceil, bool avg)
     {
         var g = new PoolGeometry(n, c, h, w, k, k, s, s, p, p, p, p, CeilMode: ceil);
