@@ -31,7 +31,9 @@ public sealed record OnnxDynamicOptions
 /// FP32 weight (not excluded) becomes DynamicQuantizeLinear(x) (one per input tensor, shared by its readers),
 /// MatMulInteger(x_q, W_q, x_zp, W_zp), Cast to float and Mul by Mul(x_scale, W_scale). Activations are quantized over the
 /// whole tensor (all ONNX can express); weights symmetric int8 with zero point 0. Axon's compiler fuses the pattern back
-/// into its INT8 GEMM (<see cref="FuseDynamicMatMulInteger"/>).
+/// into its INT8 GEMM (<see cref="FuseDynamicMatMulInteger"/>). With <see cref="OnnxDynamicOptions.PerRow"/> the
+/// activations are quantized per row instead, in standard operators (<see cref="OnnxPerRowForm"/>), fused back by
+/// <see cref="FusePerRowMatMulInteger"/>.
 /// </summary>
 public static class OnnxDynamicQuantizer
 {
