@@ -92,6 +92,38 @@ public sealed class PerRowOnnxTests
         dir.Delete(recursive: true);
     }
 
+    /// <summary>
+    /// Why the file corrects the zero point through column sums: ONNX allows a per-row a_zero_point on MatMulInteger,
+    /// but ONNX Runtime (1.31) accepts only a scalar one.
+    /// </summary>
+    [Fact]
+    public void OnnxRuntimeRefusesAPerRowActivationZeroPoint()
+    {
+        var g = new Axon.Graph.Graph();
+        g.Inputs.Add(new ValueInfo("a", TypeInfo.Tensor(DType.UInt8, [3, 4])));
+        g.Outputs.Add(new ValueInfo("y", TypeInfo.Tensor(DType.Int32, [3, 2])));
+        g.Initializers["b"] = Tensor.FromArray(new sbyte[] { 1, -2, 3, -4, 5, -6, 7, -8 }, 4, 2);
+        g.Initializers["a_zero"] = Tensor.FromArray(new byte[] { 1, 2, 3 }, 3, 1);
+        g.Nodes.Add(new Node("MatMulInteger", ["a", "b", "a_zero"], ["y"], "mmi"));
+        var m = new Model(g);
+        m.OpsetImports[""] = 13;
+        var dir = Directory.CreateTempSubdirectory("axon-perrow-zp-");
+        string path = Path.Combine(dir.FullName, "zp.onnx");
+        OnnxModel.Save(m, path);
+        var a = new DenseTensor<byte>(new byte[] { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120 }, [3, 4]);
+        var e = Assert.ThrowsAny<OnnxRuntimeException>(() =>
+        {
+            using var s = new OrtSession(path, new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL });
+            using var r = s.Run([NamedOnnxValue.CreateFromTensor("a", a)]);
+        });
+        Assert.True(e.Message.Contains("zero point", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("scalar", StringComparison.OrdinalIgnoreCase), e.Message);
+        // The reference executor computes ONNX's per-row meaning: row i minus its own zero point.
+        var y = ((Tensor)new ReferenceExecutor(m).Run(new Dictionary<string, IValue?> { ["a"] = Tensor.FromArray(a.ToArray(), 3, 4) })[0].Value!).ToInt64s();
+        Assert.Equal((10 - 1) * 1 + (20 - 1) * 3 + (30 - 1) * 5 + (40 - 1) * 7, y[0]);
+        Assert.Equal((50 - 2) * 1 + (60 - 2) * 3 + (70 - 2) * 5 + (80 - 2) * 7, y[2]);
+        dir.Delete(recursive: true);
+    }
+
     private static float[] Ort(string path, Tensor input, GraphOptimizationLevel level)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = level, IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
