@@ -52,6 +52,7 @@ internal static unsafe class Int8GemmBench
         var rowsSerial = new List<double>();
         var rowsPortable = new List<double>();
         var rowsPool = new List<double>();
+        var raw = new List<double>();
         fixed (float* pa = af, pc = cf, rs = rowScale, cs = colScale)
         fixed (byte* qa = a8)
         fixed (int* rz = rowZero)
@@ -103,6 +104,9 @@ internal static unsafe class Int8GemmBench
                 }
             }
             void Gelu() => Axon.Kernels.Elementwise.Unary.Apply(default(Axon.Kernels.Elementwise.GeluOp), new ReadOnlySpan<float>(c, m * n), new Span<float>(c, m * n));
+            // Exact int32 out, no zero-point correction or dequantization: the GEMM's dot products alone, so the
+            // difference to the line above is the epilogue's share.
+            void Raw() => Qgemm.Multiply(m, n, k, qap, k, false, q7, c, n, new QGemmOutput { Kind = QOutputKind.Int32 }, pool);
             void Q(QuantizedMatrix b) => Qgemm.Multiply(m, n, k, qap, k, false, b, c, n, QGemmOutput.Dequantize(rsp, rzp, csp), pool);
             F();
             Q(q7);
@@ -114,6 +118,7 @@ internal static unsafe class Int8GemmBench
                 split.Add(Best(() => Q(q8)));
                 quant.Add(Best(DQ));
                 gelu.Add(Best(Gelu));
+                raw.Add(Best(Raw));
                 rowsPortable.Add(Best(DRPortable));
                 rowsSerial.Add(Best(() => DR(null)));
                 rowsPool.Add(Best(() => DR(pool)));
@@ -123,6 +128,7 @@ internal static unsafe class Int8GemmBench
         Console.WriteLine($"GEMM M={m} N={n} K={k}, {threads} thread(s), best of {rounds} alternating rounds; int8 tier {Qgemm.Tier}, fp32 tier {Sgemm.Tier}");
         Console.WriteLine($"  fp32 sgemm (packed B)            {f,8:F1} GFLOP/s");
         Console.WriteLine($"  int8 qgemm (7-bit-safe B)        {q,8:F1} GOP/s   {q / f:F2}x fp32");
+        Console.WriteLine($"  int8 qgemm, int32 out (no epilogue) {ops / raw.Min() / 1e9,5:F1} GOP/s   epilogue = {1 - raw.Min() / int8.Min():P1} of the int8 GEMM");
         Console.WriteLine($"  int8 qgemm (full 8-bit B, split) {s,8:F1} GOP/s   {s / f:F2}x fp32");
         Console.WriteLine($"  A quantized per tensor (M×K)     {quant.Min() * 1e3,8:F3} ms = {quant.Min() / int8.Min():P1} of the int8 GEMM");
         double dq = ops / (int8.Min() + rowsPool.Min()) / 1e9;
