@@ -49,6 +49,10 @@ internal static unsafe class Int8GemmBench
         var split = new List<double>();
         var quant = new List<double>();
         var gelu = new List<double>();
+        var rowsSerial = new List<double>();
+        var rowsPortable = new List<double>();
+        var rowsPool = new List<double>();
+        var raw = new List<double>();
         fixed (float* pa = af, pc = cf, rs = rowScale, cs = colScale)
         fixed (byte* qa = a8)
         fixed (int* rz = rowZero)
@@ -70,7 +74,39 @@ internal static unsafe class Int8GemmBench
                     DynamicQuant.QuantizeTensor(a, m, k, k, pq, k, ps, pz);
                 }
             }
+            void DR(WorkerPool? p)
+            {
+                fixed (byte* pq = qbuf)
+                fixed (float* ps = qs)
+                fixed (int* pz = qz)
+                {
+                    if (p is null)
+                    {
+                        DynamicQuant.QuantizeRows(a, m, k, k, pq, k, ps, pz);
+                    }
+                    else
+                    {
+                        DynamicQuant.QuantizeRows(a, m, k, k, pq, k, ps, pz, p);
+                    }
+                }
+            }
+            // The per-row quantizer as it was before the AVX2 row body and the pool (portable row, one thread).
+            void DRPortable()
+            {
+                fixed (byte* pq = qbuf)
+                {
+                    for (int i = 0; i < m; i++)
+                    {
+                        var (lo, hi) = DynamicQuant.MinMax(a + (long)i * k, k);
+                        var (sc, z) = DynamicQuant.RowParams(lo, hi);
+                        DynamicQuant.QuantizeRowPortable(a + (long)i * k, k, 1f / sc, z, pq + (long)i * k);
+                    }
+                }
+            }
             void Gelu() => Axon.Kernels.Elementwise.Unary.Apply(default(Axon.Kernels.Elementwise.GeluOp), new ReadOnlySpan<float>(c, m * n), new Span<float>(c, m * n));
+            // Exact int32 out, no zero-point correction or dequantization: the GEMM's dot products alone, so the
+            // difference to the line above is the epilogue's share.
+            void Raw() => Qgemm.Multiply(m, n, k, qap, k, false, q7, c, n, new QGemmOutput { Kind = QOutputKind.Int32 }, pool);
             void Q(QuantizedMatrix b) => Qgemm.Multiply(m, n, k, qap, k, false, b, c, n, QGemmOutput.Dequantize(rsp, rzp, csp), pool);
             F();
             Q(q7);
@@ -82,14 +118,26 @@ internal static unsafe class Int8GemmBench
                 split.Add(Best(() => Q(q8)));
                 quant.Add(Best(DQ));
                 gelu.Add(Best(Gelu));
+                raw.Add(Best(Raw));
+                rowsPortable.Add(Best(DRPortable));
+                rowsSerial.Add(Best(() => DR(null)));
+                rowsPool.Add(Best(() => DR(pool)));
             }
         }
         double f = ops / fp32.Min() / 1e9, q = ops / int8.Min() / 1e9, s = ops / split.Min() / 1e9;
         Console.WriteLine($"GEMM M={m} N={n} K={k}, {threads} thread(s), best of {rounds} alternating rounds; int8 tier {Qgemm.Tier}, fp32 tier {Sgemm.Tier}");
         Console.WriteLine($"  fp32 sgemm (packed B)            {f,8:F1} GFLOP/s");
         Console.WriteLine($"  int8 qgemm (7-bit-safe B)        {q,8:F1} GOP/s   {q / f:F2}x fp32");
+        Console.WriteLine($"  int8 qgemm, int32 out (no epilogue) {ops / raw.Min() / 1e9,5:F1} GOP/s   epilogue = {1 - raw.Min() / int8.Min():P1} of the int8 GEMM");
         Console.WriteLine($"  int8 qgemm (full 8-bit B, split) {s,8:F1} GOP/s   {s / f:F2}x fp32");
         Console.WriteLine($"  A quantized per tensor (M×K)     {quant.Min() * 1e3,8:F3} ms = {quant.Min() / int8.Min():P1} of the int8 GEMM");
+        double dq = ops / (int8.Min() + rowsPool.Min()) / 1e9;
+        double dp = ops / (int8.Min() + rowsPortable.Min()) / 1e9;
+        Console.WriteLine($"  A quantized per row, portable    {rowsPortable.Min() * 1e3,8:F3} ms = {rowsPortable.Min() / int8.Min():P1} of the int8 GEMM");
+        Console.WriteLine($"  A quantized per row, serial      {rowsSerial.Min() * 1e3,8:F3} ms = {rowsSerial.Min() / int8.Min():P1} of the int8 GEMM");
+        Console.WriteLine($"  A quantized per row, pool        {rowsPool.Min() * 1e3,8:F3} ms = {rowsPool.Min() / int8.Min():P1} of the int8 GEMM");
+        Console.WriteLine($"  per-row quantize (portable) + qgemm {dp,5:F1} GOP/s   {dp / f:F2}x fp32");
+        Console.WriteLine($"  per-row quantize (pool) + qgemm  {dq,8:F1} GOP/s   {dq / f:F2}x fp32");
         Console.WriteLine($"  GELU over the output (M×N)       {gelu.Min() * 1e3,8:F3} ms = {gelu.Min() / int8.Min():P1} of the int8 GEMM");
     }
 

@@ -11,10 +11,11 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 namespace Axon.Bench.Peers;
 
 /// <summary>
-/// <c>--int8-minilm-peer [--per-channel] [--full-range] [--batch 8] [--seq 128] [--threads 1] [--rounds 5] [--iterations 3]
+/// <c>--int8-minilm-peer [--per-channel] [--per-row] [--full-range] [--batch 8] [--seq 128] [--threads 1] [--rounds 5] [--iterations 3]
 /// [--samples 16] [--write FILE] [--exclude NODE,...] [--auto-exclude [0.99]] [--smooth ALPHA|auto]</c>: all-MiniLM-L6-v2 quantized the way
 /// ONNX Runtime's <c>quantize_dynamic</c> writes it (<see cref="OnnxDynamicQuantizer"/>, what <c>axon quantize --dynamic
-/// --emit-onnx</c> writes; 7-bit weights unless <c>--full-range</c>; named MatMuls kept FP32, or the most sensitive ones
+/// --emit-onnx</c> writes; with <c>--per-row</c> Axon's per-row activation quantization in standard ONNX operators,
+/// <see cref="OnnxDynamicOptions.PerRow"/>, weights per column; 7-bit weights unless <c>--full-range</c>; named MatMuls kept FP32, or the most sensitive ones
 /// chosen by <see cref="Sensitivity.AutoExclude"/> on calibration batches of another seed, scored by the worst
 /// sentence-embedding cosine against FP32), saved as one ONNX file, and that same
 /// file run by Axon (-O2) and by ONNX Runtime in alternating rounds on the same threads (best-round medians), with Axon
@@ -26,12 +27,12 @@ internal static class MiniLMOrtInt8Bench
     {
         int batch = Int(args, "--batch", 8), seq = Int(args, "--seq", 128), threads = Int(args, "--threads", 1);
         int rounds = Int(args, "--rounds", 5), iterations = Int(args, "--iterations", 3), samples = Int(args, "--samples", 16);
-        bool perChannel = args.Contains("--per-channel"), fullRange = args.Contains("--full-range");
+        bool perRow = args.Contains("--per-row"), perChannel = perRow || args.Contains("--per-channel"), fullRange = args.Contains("--full-range");
         var fp32Bytes = Bytes();
         var fp32Model = OnnxModel.Load(fp32Bytes, null);
         var options = new OnnxDynamicOptions
         {
-            PerChannel = perChannel, ReduceRange = !fullRange,
+            PerChannel = perChannel, ReduceRange = !fullRange, PerRow = perRow,
             Exclude = (Get(args, "--exclude") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         var source = MiniLMSmooth.Apply(fp32Model, args, options, batch, seq, threads);
@@ -42,7 +43,7 @@ internal static class MiniLMOrtInt8Bench
         }
         var int8Model = OnnxDynamicQuantizer.Quantize(source, options);
         var int8Bytes = OnnxModel.ToBytes(int8Model);
-        string file = Get(args, "--write") ?? Path.Combine(Path.GetTempPath(), $"minilm-int8-dynamic{(perChannel ? "-perchannel" : "")}{(fullRange ? "-fullrange" : "")}.onnx");
+        string file = Get(args, "--write") ?? Path.Combine(Path.GetTempPath(), $"minilm-int8-dynamic{(perRow ? "-perrow" : "")}{(perChannel ? "-perchannel" : "")}{(fullRange ? "-fullrange" : "")}.onnx");
         File.WriteAllBytes(file, int8Bytes);
 
         // Both engines load the bytes of the written file.
@@ -99,7 +100,7 @@ internal static class MiniLMOrtInt8Bench
         var plan = a.Plans.First();
         var kernels = plan.Steps.GroupBy(s => s.KernelName).Where(g => g.Key.StartsWith("qgemm", StringComparison.Ordinal)).Select(g => $"{g.Count()}x {g.Key}");
         int quantNodes = int8Model.Graph.Nodes.Count(n => n.OpType == "MatMulInteger");
-        Console.WriteLine($"all-MiniLM-L6-v2 INT8 ({quantNodes} MatMulInteger{(options.Exclude.Count > 0 ? $", FP32: {string.Join(",", options.Exclude)}" : "")}, weights {(perChannel ? "per channel" : "per tensor")}, {(fullRange ? "full range [-127,127]" : "reduce_range [-64,64]")}) batch {batch} seq {seq} threads {threads}");
+        Console.WriteLine($"all-MiniLM-L6-v2 INT8 ({quantNodes} MatMulInteger{(options.Exclude.Count > 0 ? $", FP32: {string.Join(",", options.Exclude)}" : "")}, activations {(perRow ? "per row" : "per tensor")}, weights {(perChannel ? "per channel" : "per tensor")}, {(fullRange ? "full range [-127,127]" : perRow ? "7-bit [-63,63]" : "reduce_range [-64,64]")}) batch {batch} seq {seq} threads {threads}");
         Console.WriteLine($"  file {file} ({loaded.Length / 1e6:F1} MB), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine($"  axon int8 {ra.Min(),9:F2} ms   rounds {string.Join(" ", ra.Select(v => v.ToString("F1")))}");
         Console.WriteLine($"  ort  int8 {ro.Min(),9:F2} ms   rounds {string.Join(" ", ro.Select(v => v.ToString("F1")))}");
@@ -110,7 +111,7 @@ internal static class MiniLMOrtInt8Bench
             Console.WriteLine($"  thread CPU time (1 thread, robust to load): axon int8 {ca.Min():F1} ms, ort int8 {co.Min():F1} ms, axon fp32 {cf.Min():F1} ms; axon/ort {ca.Min() / co.Min():F2}, int8 speed-up {cf.Min() / ca.Min():F2}x");
         }
         Console.WriteLine($"  embedding cosine vs axon fp32 over {cosAxon.Count} inputs: axon int8 min {cosAxon.Min():F5} mean {cosAxon.Average():F5}; ort int8 min {cosOrt.Min():F5} mean {cosOrt.Average():F5}");
-        Console.WriteLine($"  steps: {plan.KernelCounts.Fast} fast, {plan.KernelCounts.Reference} reference; int8 kernels: {string.Join(", ", kernels)}");
+        Console.WriteLine($"  steps: {plan.KernelCounts.Fast} fast, {plan.KernelCounts.Reference} reference; int8 kernels: {string.Join(", ", kernels)}; {plan.Steps.Count(s => s.Node.OpType == "AttentionCore")} AttentionCore");
         foreach (var s in plan.Steps.Where(s => s.Reference is not null).Select(s => s.Node.OpType).Distinct())
         {
             Console.WriteLine($"  on the reference path: {s}");

@@ -151,6 +151,36 @@ public sealed class PrecisionCommandTests : IDisposable
     }
 
     [Fact]
+    public void DynamicOnnxFormPerRowWritesTheRowQuantizationInStandardOps()
+    {
+        Setup();
+        var b = new GraphBuilder("mm-mlp-rows");
+        var h = b.Input("x", DType.Float32, "batch", 64);
+        h = b.Relu(b.Add(b.MatMul(h, b.RandomWeight("w1", [64, 96], 3)), b.Zeros("b1", [96])));
+        h = b.Relu(b.MatMul(h, b.RandomWeight("w2", [96, 96], 4)));
+        b.Output(b.MatMul(h, b.RandomWeight("w3", [96, 10], 5, WeightInit.Xavier)), "y");
+        string model = Path.Combine(_dir.Path, "mm-rows.onnx");
+        OnnxModel.Save(b.Build(), model);
+        string outPath = Path.Combine(_dir.Path, "mm-rows.int8.axon"), onnxPath = Path.Combine(_dir.Path, "mm-rows.int8.onnx");
+        string samples = Path.Combine(_dir.Path, "samples");
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--dynamic", "--per-row").Code);
+        Assert.Equal(2, CliHarness.Run("quantize", model, "--calibration", samples, "--emit-onnx", onnxPath, "--per-row").Code);
+        var (code, output, err) = CliHarness.Run("quantize", model, "-o", outPath, "--dynamic", "--emit-onnx", onnxPath, "--per-row", "--calibration", samples, "--force");
+        Assert.True(code == 0, err);
+        Assert.Contains("quantized 3 MatMul(s) to INT8 (dynamic, ONNX form: weights per channel, activations per row)", output);
+        var written = OnnxModel.Load(onnxPath);
+        Assert.Equal(3, written.Graph.Nodes.Count(n => n.OpType == "MatMulInteger"));
+        Assert.Equal(3, written.Graph.Nodes.Count(n => n.OpType == "ReduceMin"));
+        Assert.Equal(0, written.Graph.Nodes.Count(n => n.OpType == "DynamicQuantizeLinear"));
+        // The artifact is that file compiled: per-row INT8 products, close to FP32 on the samples.
+        string json = Path.Combine(_dir.Path, "rows.json");
+        (code, _, err) = CliHarness.Run("compare", model, outPath, "--inputs", samples, "--json", json);
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.InRange(doc.RootElement.GetProperty("outputs")[0].GetProperty("cosine").GetDouble(), 0.99, 1.0);
+    }
+
+    [Fact]
     public void PrecisionSweepTabulatesEveryMode()
     {
         string model = Setup();

@@ -12,8 +12,9 @@ namespace Axon.Cli.Commands;
 /// <c>axon quantize MODEL.onnx -o MODEL.int8.axon --calibration DIR [--method minmax|percentile|entropy] [--per-channel]
 /// [--symmetric|--asymmetric] [--exclude NODE,...] [--emit-onnx MODEL.qdq.onnx]</c> (static: calibrated activation
 /// scales, QDQ graph) or <c>--dynamic [--auto-exclude] [--emit-onnx M.onnx]</c> (activations per row at run time, or
-/// per tensor in ONNX Runtime's form with --emit-onnx; the most sensitive products kept in FP32 with --auto-exclude),
-/// either after <c>[--smooth-quant [ALPHA|auto]]</c> (SmoothQuant on the FP32 model, calibrated on --calibration), then <c>[--min-cosine 0.99]
+/// per tensor in ONNX Runtime's form with --emit-onnx, per row in standard ONNX ops with --emit-onnx --per-row; the most
+/// sensitive products kept in FP32 with --auto-exclude), either after <c>[--smooth-quant [ALPHA|auto]]</c> (SmoothQuant on
+/// the FP32 model, calibrated on --calibration), then <c>[--min-cosine 0.99]
 /// [--max-top1-drop 1] [--force]</c>: INT8 quantization that must prove it helped. It compiles the model in FP32 and
 /// quantized, compares both on the samples, prints the report and writes the artifact only when the quantized model is
 /// faster and within the accuracy floor (or with --force); otherwise exit 1 (AXQ010).
@@ -35,6 +36,7 @@ internal static class QuantizeCommand
         var exclude = new Option<string?>("--exclude") { Description = "comma-separated node (or output) names to keep in FP32" };
         var dynamic = new Option<bool>("--dynamic") { Description = "dynamic quantization: weights per channel now, activations per row at run time" };
         var emitOnnx = new Option<string?>("--emit-onnx") { Description = "also write the standard ONNX model (static: QDQ; dynamic: ONNX Runtime's DynamicQuantizeLinear + MatMulInteger form, activations per tensor, which the artifact then matches); loads in ONNX Runtime" };
+        var perRow = new Option<bool>("--per-row") { Description = "dynamic with --emit-onnx: write Axon's per-row activation quantization in standard ONNX ops (ReduceMin/Max + MatMulInteger; ONNX Runtime runs it) instead of ONNX Runtime's per-tensor form; more accurate, the same kernels" };
         var autoExclude = new Option<bool>("--auto-exclude") { Description = "dynamic: when below --min-cosine, measure each product's sensitivity and keep the worst in FP32 until the floor is met" };
         var maxExcluded = new Option<int?>("--max-excluded") { Description = "with --auto-exclude: the most products kept in FP32 (default a quarter of them)" };
         var minCosine = new Option<double>("--min-cosine") { Description = "accuracy floor: worst output cosine against FP32", DefaultValueFactory = _ => 0.99 };
@@ -46,9 +48,10 @@ internal static class QuantizeCommand
         var cmd = new Command("quantize", "Quantize a model to INT8 and prove it helped (report against FP32).\n" +
             "Example: axon quantize model.onnx -o model.int8.axon --calibration samples/ --method entropy --per-channel --emit-onnx model.qdq.onnx\n" +
             "Example: axon quantize bert.onnx --dynamic --auto-exclude --calibration samples/ --emit-onnx bert.int8.onnx\n" +
-            "Example: axon quantize bert.onnx --dynamic --smooth-quant 0.5 --calibration samples/ --emit-onnx bert.int8.onnx")
+            "Example: axon quantize bert.onnx --dynamic --smooth-quant 0.5 --calibration samples/ --emit-onnx bert.int8.onnx\n" +
+            "Example: axon quantize minilm.onnx --dynamic --emit-onnx minilm.int8.onnx --per-row")
         {
-            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, autoExclude, maxExcluded, minCosine, maxDrop, labels, force, smoothQuant, threads,
+            model, output, calibration, method, percentile, perChannel, symmetric, asymmetric, weightBits, noActProducts, exclude, dynamic, emitOnnx, perRow, autoExclude, maxExcluded, minCosine, maxDrop, labels, force, smoothQuant, threads,
         };
         cmd.SetAction(p =>
         {
@@ -68,6 +71,10 @@ internal static class QuantizeCommand
             if (!isDynamic && (p.GetValue(autoExclude) || p.GetValue(maxExcluded) is not null))
             {
                 throw new UsageException("--auto-exclude and --max-excluded are for --dynamic quantization");
+            }
+            if (p.GetValue(perRow) && (!isDynamic || p.GetValue(emitOnnx) is null))
+            {
+                throw new UsageException("--per-row is for --dynamic with --emit-onnx (without --emit-onnx, dynamic quantization is already per row)");
             }
             if (p.GetValue(maxExcluded) is < 1)
             {
@@ -95,7 +102,7 @@ internal static class QuantizeCommand
                 ModelPath = path,
                 SamplesDir = p.GetValue(calibration),
                 Options = new CompileOptions { Quantize = isDynamic && !onnxDynamic ? QuantizeMode.Dynamic : QuantizeMode.None, PrecisionExclude = isDynamic && !onnxDynamic ? excluded : [] },
-                OnnxDynamic = onnxDynamic ? new OnnxDynamicOptions { PerChannel = true, ReduceRange = p.GetValue(weightBits) == 7, Exclude = excluded } : null,
+                OnnxDynamic = onnxDynamic ? new OnnxDynamicOptions { PerChannel = true, ReduceRange = p.GetValue(weightBits) == 7, Exclude = excluded, PerRow = p.GetValue(perRow) } : null,
                 AutoExclude = p.GetValue(autoExclude),
                 MaxExcluded = p.GetValue(maxExcluded),
                 Static = isDynamic ? null : new StaticQuantizeOptions
@@ -138,7 +145,7 @@ internal static class QuantizeCommand
             }
             if (onnxDynamic)
             {
-                io.Out.WriteLine($"quantized {q} MatMul(s) to INT8 (dynamic, ONNX form: weights per channel, activations per tensor)");
+                io.Out.WriteLine($"quantized {q} MatMul(s) to INT8 (dynamic, ONNX form: weights per channel, activations per {(p.GetValue(perRow) ? "row" : "tensor")})");
             }
             else if (isDynamic)
             {

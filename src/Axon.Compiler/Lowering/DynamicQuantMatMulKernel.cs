@@ -81,7 +81,7 @@ internal sealed class DynamicQuantMatMulKernelProvider : IKernelProvider
                 }
                 else
                 {
-                    DynamicQuant.QuantizeRows(pa, m, k, k, q, k, rowScale, rowZero);
+                    DynamicQuant.QuantizeRows(pa, m, k, k, q, k, rowScale, rowZero, pool);
                 }
                 var ep = act.Epilogue(n);
                 ep.BiasN = bias ? pb : null;

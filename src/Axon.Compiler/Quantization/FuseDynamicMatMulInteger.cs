@@ -12,8 +12,7 @@ namespace Axon.Compiler.Quantization;
 /// </code>
 /// the product becomes axon:DynamicQuantMatMul(x, W, w_s, bias?, Z?, W_zp?) {per_tensor=1}: the same arithmetic in one
 /// kernel (one quantization of x over the whole tensor, exactly DynamicQuantizeLinear's; the exact int32 product; the
-/// dequantization in the GEMM's epilogue). What follows the Mul is absorbed into that epilogue in ONNX order while each
-/// value has one use: an Add of a constant [N] bias, an Add of a same-shape tensor (residual), then an activation.
+/// dequantization in the GEMM's epilogue). What follows the Mul is absorbed into that epilogue (<see cref="DynamicEpilogue"/>).
 /// The DynamicQuantizeLinear and scale Mul are left for dead-code elimination (Q/K/V projections share one).
 /// </summary>
 public sealed class FuseDynamicMatMulInteger : PassBase
@@ -31,72 +30,12 @@ public sealed class FuseDynamicMatMulInteger : PassBase
                 continue;
             }
             context.CurrentNode = mm;
-            var chain = new List<Node> { mm, m.Cast, m.Mul };
-            string y = m.Mul.Outputs[0];
-            string bias = "", residual = "";
-            FuseActivation.Activation? act = null;
-            while (ix.SingleUse(y) && ix.Consumers(y)[0] is var next && !replace.ContainsKey(next) && act is null)
-            {
-                if (next.Domain.Length == 0 && next.OpType == "Add" && GraphIndex.Other(next, y) is { } other && other != y)
-                {
-                    if (bias.Length == 0 && residual.Length == 0 && ix.Constant(other) is { DType: DType.Float32 } b && b.Length == m.N
-                        && b.Shape[^1] == m.N && b.Rank <= ix.Rank(m.X))
-                    {
-                        bias = other;
-                    }
-                    else if (residual.Length == 0 && ix.Constant(other) is null && SameShape(graph, other, y) && ix.ElemType(other) == DType.Float32)
-                    {
-                        residual = other;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-                else if (FuseActivation.Describe(next, ix, context) is { } a && next.Inputs[0] == y)
-                {
-                    act = a;
-                }
-                else
-                {
-                    break;
-                }
-                chain.Add(next);
-                y = next.Outputs[0];
-            }
-            var fused = Rewrite.Fused("DynamicQuantMatMul", [m.X, m.W, m.WScale, bias, residual, m.WZero], [y], mm.Name, Attr.Of("per_tensor", 1L));
-            if (act is not null)
-            {
-                fused.SetAttr(Attr.Of("activation", act.Name));
-                if (act.Alpha is float alpha)
-                {
-                    fused.SetAttr(Attr.Of("activation_alpha", alpha));
-                }
-                if (act.Beta is float beta)
-                {
-                    fused.SetAttr(Attr.Of("activation_beta", beta));
-                }
-            }
-            foreach (var n in chain)
-            {
-                replace[n] = null;
-            }
-            replace[chain[^1]] = fused;
+            DynamicEpilogue.Fuse(graph, ix, context, replace, [mm, m.Cast, m.Mul], m.X, m.W, m.WScale, m.WZero, m.N, perTensor: true, mm.Name);
             context.Count(Name, "MatMulInteger");
         }
         context.CurrentNode = null;
         return replace.Count == 0 ? graph : Rewrite.Apply(graph, replace);
     }
-
-    /// <summary>
-    /// The residual plausibly has the product's full shape: same rank, no dimension known to differ (batch and sequence
-    /// are often unknown here). The kernel checks the concrete shapes when the plan is built and otherwise declines, so a
-    /// broadcasting residual still runs correctly (on the reference op).
-    /// </summary>
-    private static bool SameShape(Axon.Graph.Graph g, string a, string b) =>
-        g.TypeOf(a) is { Kind: TypeKind.Tensor } ta && g.TypeOf(b) is { Kind: TypeKind.Tensor } tb && ta.Shape.HasRank && tb.Shape.HasRank
-        && ta.Shape.Rank == tb.Shape.Rank && ta.Shape.Rank > 0 && ta.Shape[ta.Shape.Rank - 1].IsKnown
-        && Enumerable.Range(0, ta.Shape.Rank).All(i => !(ta.Shape[i].IsKnown && tb.Shape[i].IsKnown) || ta.Shape[i].Value == tb.Shape[i].Value);
 
     private sealed record Pattern(string X, string W, string WZero, string WScale, int N, Node Cast, Node Mul);
 

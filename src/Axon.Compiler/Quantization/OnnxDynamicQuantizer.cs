@@ -16,6 +16,13 @@ public sealed record OnnxDynamicOptions
 
     /// <summary>Products with fewer rows of weight (K) than this stay FP32.</summary>
     public int MinK { get; init; } = 16;
+
+    /// <summary>
+    /// Activations quantized per row, each with its own scale and zero point (Axon's own dynamic quantization, more
+    /// accurate than one range per tensor), written in standard ONNX operators (<see cref="OnnxPerRowForm"/>) instead of
+    /// DynamicQuantizeLinear; with <see cref="ReduceRange"/> the weights are Axon's 7-bit [-63, 63] per column.
+    /// </summary>
+    public bool PerRow { get; init; }
 }
 
 /// <summary>
@@ -24,7 +31,9 @@ public sealed record OnnxDynamicOptions
 /// FP32 weight (not excluded) becomes DynamicQuantizeLinear(x) (one per input tensor, shared by its readers),
 /// MatMulInteger(x_q, W_q, x_zp, W_zp), Cast to float and Mul by Mul(x_scale, W_scale). Activations are quantized over the
 /// whole tensor (all ONNX can express); weights symmetric int8 with zero point 0. Axon's compiler fuses the pattern back
-/// into its INT8 GEMM (<see cref="FuseDynamicMatMulInteger"/>).
+/// into its INT8 GEMM (<see cref="FuseDynamicMatMulInteger"/>). With <see cref="OnnxDynamicOptions.PerRow"/> the
+/// activations are quantized per row instead, in standard operators (<see cref="OnnxPerRowForm"/>), fused back by
+/// <see cref="FusePerRowMatMulInteger"/>.
 /// </summary>
 public static class OnnxDynamicQuantizer
 {
@@ -42,6 +51,8 @@ public static class OnnxDynamicQuantizer
         var exclude = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
         var dql = new Dictionary<string, (string Q, string S, string Z)>(StringComparer.Ordinal);
         int qmax = options.ReduceRange ? 64 : 127;
+        long opset = Math.Max(11, fp32.OpsetImports.GetValueOrDefault("", 11));
+        var perRow = options.PerRow ? new OnnxPerRowForm(g, src, opset) : null;
         foreach (var n in src.Nodes)
         {
             if (!Eligible(src, n, options.MinK) || n.Name.Length > 0 && exclude.Contains(n.Name) || n.Outputs.Any(exclude.Contains))
@@ -51,6 +62,15 @@ public static class OnnxDynamicQuantizer
             }
             var w = src.Initializers[n.Inputs[1]];
             string x = n.Inputs[0];
+            if (perRow is not null)
+            {
+                var (pq, ps) = options.ReduceRange && options.PerChannel
+                    ? WeightQuantizer.PerColumn(w.ReadOnlySpan<float>(), w.Shape[0], w.Shape[1], transposed: false)
+                    : QuantizeWeight(w.ReadOnlySpan<float>(), w.Shape[0], w.Shape[1], options.PerChannel, options.ReduceRange ? WeightQuantizer.QMax : 127);
+                inits.Remove(n.Inputs[1]);
+                perRow.Product(n, n.Inputs[1], pq, ps, w.Shape[0], w.Shape[1], options.PerChannel);
+                continue;
+            }
             if (!dql.TryGetValue(x, out var q))
             {
                 q = (x + "_quantized", x + "_scale", x + "_zero_point");
@@ -89,8 +109,8 @@ public static class OnnxDynamicQuantizer
         {
             m.OpsetImports[kv.Key] = kv.Value;
         }
-        // DynamicQuantizeLinear needs opset 11.
-        m.OpsetImports[""] = Math.Max(11, m.OpsetImports.GetValueOrDefault("", 11));
+        // DynamicQuantizeLinear (and the per-row form's Round and Clip with inputs) need opset 11.
+        m.OpsetImports[""] = opset;
         return m;
     }
 

@@ -16,13 +16,15 @@ public static class QuantizedModelPasses
         yield return new FuseQdqMatMul();
         // ORT's dynamic form (DynamicQuantizeLinear + MatMulInteger + scale Mul).
         yield return new FuseDynamicMatMulInteger();
+        // Axon's per-row form in standard ops (ReduceMin/Max row parameters + MatMulInteger + zero-point correction).
+        yield return new FusePerRowMatMulInteger();
         if (optLevel >= 2)
         {
             // Again, now that Q/K/V may be INT8 products: their attention becomes Concat + axon:AttentionCore.
             yield return new FuseAttention();
         }
         yield return new FoldQdqPairs();
-        // The DQs, shared DynamicQuantizeLinears and scale products the fusions replaced are dead now.
+        // The DQs, shared DynamicQuantizeLinears and row quantizations and scale products the fusions replaced are dead now.
         yield return new DeadCodeElimination();
         // Cleanup kept DequantizeLinear of constant weights unfolded for the fusions above; the ones no fusion took
         // (weights of FP32 ops) become FP32 constants now rather than run every time.

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Axon.Kernels.Threading;
 
 namespace Axon.Kernels.Quant;
 
@@ -22,6 +25,42 @@ public static unsafe class DynamicQuant
         }
         int zero = (int)Math.Clamp(MathF.Round(-min / scale), 0, 255);
         return (scale, zero);
+    }
+
+    /// <summary>
+    /// <see cref="QuantizeRows(float*, int, int, int, byte*, int, float*, int*)"/> spread over <paramref name="pool"/> in
+    /// blocks of rows (rows are independent, so the bytes are the same for any thread count). Run serially before the GEMM
+    /// it cost 10-20% of a MiniLM INT8 GEMM on two threads with the second thread idle.
+    /// </summary>
+    public static void QuantizeRows(float* x, int m, int k, int ldx, byte* q, int ldq, float* scales, int* zeros, WorkerPool pool)
+    {
+        int rows = Math.Max(1, RowsPerTask);
+        int tasks = (m + rows - 1) / rows;
+        if (tasks <= 1 || pool.Threads == 1)
+        {
+            QuantizeRows(x, m, k, ldx, q, ldq, scales, zeros);
+            return;
+        }
+        pool.For(tasks, new RowBlocks { X = x, M = m, K = k, Ldx = ldx, Q = q, Ldq = ldq, Scales = scales, Zeros = zeros, Rows = rows });
+    }
+
+    /// <summary>Rows per parallel task: 32 rows of K = 1536 floats (192 KB) keep tasks coarse enough to amortize the hand-off.</summary>
+    internal const int RowsPerTask = 32;
+
+    private struct RowBlocks : IParallelBody
+    {
+        public float* X;
+        public byte* Q;
+        public float* Scales;
+        public int* Zeros;
+        public int M, K, Ldx, Ldq, Rows;
+
+        public readonly void Invoke(int index)
+        {
+            int i0 = index * Rows;
+            int mr = Math.Min(Rows, M - i0);
+            QuantizeRows(X + (long)i0 * Ldx, mr, K, Ldx, Q + (long)i0 * Ldq, Ldq, Scales + i0, Zeros + i0);
+        }
     }
 
     /// <summary>Quantizes rows of <paramref name="x"/> (m×k, row stride ldx) into <paramref name="q"/> (row stride ldq).</summary>
@@ -141,6 +180,22 @@ public static unsafe class DynamicQuant
     /// <summary>q[j] = clamp(round_half_even(x[j] · inv) + zero, 0, 255).</summary>
     public static void QuantizeRow(float* x, int k, float inv, int zero, byte* q)
     {
+        if (Avx2.IsSupported)
+        {
+            int j = QuantizeRowAvx2(x, k, inv, zero, q);
+            for (; j < k; j++)
+            {
+                q[j] = Scalar(x[j], inv, zero);
+            }
+            return;
+        }
+        QuantizeRowPortable(x, k, inv, zero, q);
+    }
+
+    /// <summary>The portable (Vector256) form of <see cref="QuantizeRow"/>: used without AVX2; tests and the bench compare it.
+    /// Rounded values are held within ±1e9 (as the scalar rule) so a huge x cannot saturate to int.MaxValue and wrap past the zero point.</summary>
+    internal static void QuantizeRowPortable(float* x, int k, float inv, int zero, byte* q)
+    {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -148,12 +203,13 @@ public static unsafe class DynamicQuant
             var vz = Vector256.Create(zero);
             var lo = Vector256<int>.Zero;
             var hi = Vector256.Create(255);
+            var big = Vector256.Create(1e9f);
             for (; j + 32 <= k; j += 32)
             {
-                var i0 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j) * vi)) + vz, lo), hi).AsUInt32();
-                var i1 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 8) * vi)) + vz, lo), hi).AsUInt32();
-                var i2 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 16) * vi)) + vz, lo), hi).AsUInt32();
-                var i3 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + j + 24) * vi)) + vz, lo), hi).AsUInt32();
+                var i0 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j) * vi), big)) + vz, lo), hi).AsUInt32();
+                var i1 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 8) * vi), big)) + vz, lo), hi).AsUInt32();
+                var i2 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 16) * vi), big)) + vz, lo), hi).AsUInt32();
+                var i3 = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Clamp(Vector256.Round(Vector256.Load(x + j + 24) * vi), big)) + vz, lo), hi).AsUInt32();
                 Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).Store(q + j);
             }
         }
@@ -161,6 +217,42 @@ public static unsafe class DynamicQuant
         {
             q[j] = Scalar(x[j], inv, zero);
         }
+    }
+
+    /// <summary>
+    /// The AVX2 body of <see cref="QuantizeRow"/>, 32 elements a step; returns how many it did. <c>vcvtps2dq</c> rounds half
+    /// to even (the default MXCSR mode) in one instruction, and the saturating packs clamp to [0, 255] on the way to bytes,
+    /// so one step is 4 multiplies, 4 conversions and 3 packs where the portable path rounds, converts with saturation,
+    /// clamps twice and narrows twice. Same bytes as <see cref="Scalar"/>: NaN is zeroed first (to the zero point), and
+    /// values are held within ±1e9 so the conversion and the zero-point add stay exact.
+    /// </summary>
+    private static int QuantizeRowAvx2(float* x, int k, float inv, int zero, byte* q)
+    {
+        var vi = Vector256.Create(inv);
+        var vz = Vector256.Create(zero);
+        var big = Vector256.Create(1e9f);
+        var nbig = Vector256.Create(-1e9f);
+        var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        int j = 0;
+        for (; j + 32 <= k; j += 32)
+        {
+            var i0 = Step(Avx.LoadVector256(x + j), vi, vz, big, nbig);
+            var i1 = Step(Avx.LoadVector256(x + j + 8), vi, vz, big, nbig);
+            var i2 = Step(Avx.LoadVector256(x + j + 16), vi, vz, big, nbig);
+            var i3 = Step(Avx.LoadVector256(x + j + 24), vi, vz, big, nbig);
+            var bytes = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(i0, i1), Avx2.PackSignedSaturate(i2, i3));
+            Avx.Store(q + j, Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsByte());
+        }
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Step(Vector256<float> x, Vector256<float> inv, Vector256<int> zero, Vector256<float> big, Vector256<float> nbig)
+    {
+        var v = Avx.Multiply(x, inv);
+        v = Avx.And(v, Avx.CompareEqual(v, v));
+        v = Avx.Min(Avx.Max(v, nbig), big);
+        return Avx2.Add(Avx.ConvertToVector256Int32(v), zero);
     }
 
     /// <summary>One element; NaN maps to the zero point.</summary>

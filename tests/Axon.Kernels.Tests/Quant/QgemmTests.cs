@@ -326,6 +326,65 @@ public sealed unsafe class QgemmTests
     }
 
     [Fact]
+    public void QuantizeRowMatchesTheScalarRuleOnEdgeValues()
+    {
+        // Halfway ties (round half to even), NaN, infinities, values past int32 and past the clamp, on both sides of a
+        // non-zero zero point: every tier's row body (AVX2, portable, scalar tail) gives the scalar rule's bytes.
+        var r = new Random(71);
+        int k = 203;
+        var x = Enumerable.Range(0, k).Select(_ => (float)(r.NextDouble() * 300 - 150)).ToArray();
+        float[] edges = [0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 127.5f, -128.5f, float.NaN, float.PositiveInfinity,
+            float.NegativeInfinity, 3e9f, -3e9f, 1e30f, -1e30f, 0f, -0f, 255.5f, -255.5f, 130.49999f];
+        for (int i = 0; i < edges.Length; i++)
+        {
+            x[i * 7 % k] = edges[i];
+        }
+        foreach (var (inv, zero) in new[] { (1f, 0), (1f, 128), (0.75f, 37), (3f, 255), (1e-3f, 200) })
+        {
+            var fast = new byte[k];
+            var portable = new byte[k];
+            fixed (float* px = x)
+            fixed (byte* pf = fast, pp = portable)
+            {
+                DynamicQuant.QuantizeRow(px, k, inv, zero, pf);
+                DynamicQuant.QuantizeRowPortable(px, k, inv, zero, pp);
+            }
+            for (int j = 0; j < k; j++)
+            {
+                byte want = DynamicQuant.Scalar(x[j], inv, zero);
+                Assert.True(want == fast[j], $"x={x[j]} inv={inv} zero={zero}: QuantizeRow {fast[j]}, scalar {want}");
+                Assert.True(want == portable[j], $"x={x[j]} inv={inv} zero={zero}: portable {portable[j]}, scalar {want}");
+            }
+        }
+    }
+
+    [Fact]
+    public void PooledRowQuantizationMatchesSerial()
+    {
+        var r = new Random(72);
+        int m = 101, k = 70;
+        var x = Enumerable.Range(0, m * k).Select(_ => (float)(r.NextDouble() * 8 - 3)).ToArray();
+        var q1 = new byte[m * k];
+        var q2 = new byte[m * k];
+        var s1 = new float[m];
+        var s2 = new float[m];
+        var z1 = new int[m];
+        var z2 = new int[m];
+        using var pool = new WorkerPool(3);
+        fixed (float* px = x, ps1 = s1, ps2 = s2)
+        fixed (byte* pq1 = q1, pq2 = q2)
+        fixed (int* pz1 = z1, pz2 = z2)
+        {
+            DynamicQuant.QuantizeRows(px, m, k, k, pq1, k, ps1, pz1);
+            DynamicQuant.QuantizeRows(px, m, k, k, pq2, k, ps2, pz2, pool);
+        }
+        Assert.Equal(q1, q2);
+        Assert.Equal(s1, s2);
+        Assert.Equal(z1, z2);
+        Assert.Contains(q1, v => v is not 0);
+    }
+
+    [Fact]
     public void MismatchedShapesAreRejected()
     {
         using var packed = QuantizedMatrix.Pack(new sbyte[12], 3, 4);
