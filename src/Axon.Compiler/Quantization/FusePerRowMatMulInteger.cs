@@ -135,7 +135,7 @@ public sealed class FusePerRowMatMulInteger : PassBase
         }
         int k = w.Shape[0], n = w.Shape[1];
         if (!Orders(corr).Any(o => ix.Producer(o.A, "Cast") is { } zc && zc.GetInt("to", 0) == (long)DType.Int32 && zc.Inputs[0] == row.Zero
-            && ix.Constant(o.B) is { DType: DType.Int32, Rank: 1 } cs && cs.Length == n && IsColumnSum(w.ReadOnlySpan<sbyte>(), k, n, cs.ReadOnlySpan<int>())))
+            && ix.Constant(o.B) is { DType: DType.Int32, Rank: 1 } cs && cs.Length == n && WeightQuantizer.ColumnSums(w.ReadOnlySpan<sbyte>(), k, n).AsSpan().SequenceEqual(cs.ReadOnlySpan<int>())))
         {
             return null;
         }
@@ -147,19 +147,6 @@ public sealed class FusePerRowMatMulInteger : PassBase
             }
         }
         return null;
-    }
-
-    private static bool IsColumnSum(ReadOnlySpan<sbyte> w, int k, int n, ReadOnlySpan<int> colsum)
-    {
-        var s = new int[n];
-        for (int p = 0; p < k; p++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                s[j] += w[p * n + j];
-            }
-        }
-        return s.AsSpan().SequenceEqual(colsum);
     }
 
     private static Node? Clip255(Node? clip, GraphIndex ix) =>

@@ -85,14 +85,7 @@ internal sealed class OnnxPerRowForm
     public void Product(Node node, string wName, sbyte[] wq, float[] scales, int k, int n, bool perChannel)
     {
         var (q, scale, zi) = Row(node.Inputs[0]);
-        var colsum = new int[n];
-        for (int p = 0; p < k; p++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                colsum[j] += wq[p * n + j];
-            }
-        }
+        var colsum = WeightQuantizer.ColumnSums(wq, k, n);
         var inits = _g.Initializers;
         inits[wName + "_quantized"] = Tensor.FromArray(wq, k, n);
         inits[wName + "_scale"] = perChannel ? Tensor.FromArray(scales, n) : Tensor.FromArray(scales, Array.Empty<int>());

@@ -35,4 +35,19 @@ internal static class WeightQuantizer
 
     private static float At(ReadOnlySpan<float> w, int k, int n, bool transposed, int row, int col) =>
         transposed ? w[col * k + row] : w[row * n + col];
+
+    /// <summary>Column sums of an int8 [K, N] row-major weight (the exact int32 zero-point correction of a per-row product).</summary>
+    public static int[] ColumnSums(ReadOnlySpan<sbyte> w, int k, int n)
+    {
+        var sums = new int[n];
+        for (int p = 0; p < k; p++)
+        {
+            var row = w.Slice(p * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                sums[j] += row[j];
+            }
+        }
+        return sums;
+    }
 }
