@@ -57,6 +57,11 @@ if (args.Length > 0 && args[0] == "--attention-parts")
     Axon.Bench.QuickAttentionParts.Run(args.Length > 1 ? int.Parse(args[1]) : 128);
     return 0;
 }
+if (args.Length > 0 && args[0] == "--winograd")
+{
+    Axon.Bench.QuickWinograd.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 1);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--unary")
 {
     Axon.Bench.QuickUnary.Run();

@@ -272,6 +272,21 @@ public sealed class FusedKernelTests
     }
 
     [Fact]
+    public void ThreeByThreeConvolutionsOnEnoughTilesRunWinograd()
+    {
+        // 32 channels on 16×16 planes, batch 2: 32 tiles of 4×4, so both 3×3 convolutions take Winograd F(4×4, 3×3) on
+        // an AVX2 machine (the direct kernel elsewhere), and the block still matches the reference executor.
+        var original = ModelZoo.ResNetBlock(channels: 32, size: 16);
+        var optimized = Pipelines.For(2).Run(original);
+        var feeds = new Dictionary<string, Tensor> { ["x"] = Random(62, 2, 32, 16, 16) };
+        var conv = AssertMatchesReference(optimized, feeds, original)["axon:NchwcConv"];
+        Assert.Equal(2, conv.Count);
+        string expected = Axon.Kernels.Conv.WinogradConv.Enabled && Axon.Kernels.Cpu.CpuFeatures.Avx2Fma ? "conv.winograd_f4x3.nchw16c." : "conv.nchw16c.";
+        Assert.All(conv, k => Assert.StartsWith(expected, k));
+        Assert.Contains(conv, k => k.EndsWith(".residual.relu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void OptimizedMlpRunsFusedGemmKernels()
     {
         var original = ModelZoo.Mlp(inputs: 32, hidden: [24, 16], classes: 5);

@@ -52,7 +52,25 @@ internal sealed class NchwcConvKernelProvider : IKernelProvider
         {
             return null;
         }
+        if (!plain && WinogradConv.Suits(g))
+        {
+            return new WinogradKernel(WinogradWeights.Pack(weights.Span<float>(), bias, g), act, r.HasInput(3));
+        }
         return new Kernel(NchwcConvWeights.Pack(weights.Span<float>(), bias, g, plain), act, r.HasInput(3));
+    }
+
+    /// <summary>3×3 stride 1 on enough tiles: Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>; AXON_WINOGRAD=0 turns it off).</summary>
+    private sealed unsafe class WinogradKernel(WinogradWeights weights, FusedActivation act, bool residual) : INodeKernel
+    {
+        public string Name => "conv.winograd_f4x3.nchw16c." + WinogradConv.Tier.ToString().ToLowerInvariant() + (residual ? ".residual" : "") + act.Suffix;
+
+        public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
+        {
+            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>(), pz = residual ? inputs[3]!.Span<float>() : default)
+            {
+                WinogradConv.Run(px, weights, py, residual ? pz : null, act.Activation, act.Alpha, act.Beta, pool);
+            }
+        }
     }
 
     private sealed unsafe class Kernel(NchwcConvWeights weights, FusedActivation act, bool residual) : INodeKernel

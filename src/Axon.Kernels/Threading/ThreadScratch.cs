@@ -15,7 +15,9 @@ public static unsafe class ThreadScratch
     public const int AttentionValues = 5;
     public const int ConvPackB = 6;
     public const int ConvSubsample = 7;
-    private const int Slots = 8;
+    public const int WinogradInput = 8;
+    public const int WinogradProducts = 9;
+    private const int Slots = 10;
 
     [ThreadStatic]
     private static AlignedBuffer?[]? _buffers;

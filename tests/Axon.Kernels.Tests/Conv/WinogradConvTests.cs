@@ -1,0 +1,200 @@
+using Axon.Kernels.Conv;
+using Axon.Kernels.Gemm;
+
+namespace Axon.Kernels.Tests.Conv;
+
+/// <summary>Winograd F(4×4, 3×3) in the blocked layout against a double-precision direct convolution on awkward shapes.</summary>
+public sealed class WinogradConvTests
+{
+    public static TheoryData<ConvGeometry> Shapes() => new()
+    {
+        // Channels off the block, planes no multiple of 4 (partial tiles on the right and bottom), one-row and one-column planes.
+        new ConvGeometry(1, 17, 5, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 16, 9, 9, 33, 3, 3, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(1, 20, 1, 13, 16, 3, 3, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(1, 20, 11, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1),
+        // Unpadded, asymmetric pads, pads of 2 (output larger than the input), a plane of exactly 4×4 tiles.
+        new ConvGeometry(1, 32, 10, 11, 17, 3, 3),
+        new ConvGeometry(1, 18, 8, 6, 24, 3, 3, 1, 1, 0, 2, 1, 0),
+        new ConvGeometry(1, 16, 3, 5, 16, 3, 3, 1, 1, 2, 2, 2, 2),
+        new ConvGeometry(3, 48, 8, 8, 40, 3, 3, 1, 1, 1, 1, 1, 1),
+        // A long reduction (the error grows with C·9): 300 channels.
+        new ConvGeometry(1, 300, 6, 6, 20, 3, 3, 1, 1, 1, 1, 1, 1),
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesDirectConvolution(ConvGeometry g)
+    {
+        var (x, w, bias) = Data(g, 11);
+        var want = Naive(g, x, w, bias, null, relu: false, out var scale);
+        var got = Run(g, x, w, bias, null, Activation.None);
+        AssertClose(want, got, scale, g);
+    }
+
+    [Fact]
+    public void ResidualAndReluFuse()
+    {
+        var g = new ConvGeometry(2, 24, 7, 10, 36, 3, 3, 1, 1, 1, 1, 1, 1);
+        var (x, w, bias) = Data(g, 5);
+        var res = Random(g.OutputElements, 9);
+        var want = Naive(g, x, w, bias, res, relu: true, out var scale);
+        var got = Run(g, x, w, bias, res, Activation.Relu);
+        AssertClose(want, got, scale, g);
+        Assert.Contains(got, v => v == 0);
+    }
+
+    [Fact]
+    public void ResidualMayBeTheOutputItself()
+    {
+        var g = new ConvGeometry(1, 16, 6, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+        var (x, w, bias) = Data(g, 3);
+        var res = Random(g.OutputElements, 4);
+        var want = Naive(g, x, w, bias, res, relu: false, out var scale);
+        using var packed = WinogradWeights.Pack(w, bias, g);
+        var xb = Blocked(x, g.N, g.C, g.H * g.W);
+        var yb = Blocked(res, g.N, g.K, g.OutH * g.OutW);
+        WinogradConv.Run(xb, packed, yb, yb, Activation.None);
+        AssertClose(want, Unblocked(yb, g.N, g.K, g.OutH * g.OutW), scale, g);
+    }
+
+    [Fact]
+    public void OtherActivationsRunAfterTheSum()
+    {
+        var g = new ConvGeometry(1, 16, 5, 5, 20, 3, 3, 1, 1, 1, 1, 1, 1);
+        var (x, w, bias) = Data(g, 8);
+        var plain = Naive(g, x, w, bias, null, relu: false, out var scale);
+        var got = Run(g, x, w, bias, null, Activation.LeakyRelu, alpha: 0.1f);
+        var want = plain.Select(v => v > 0 ? v : 0.1 * v).ToArray();
+        AssertClose(want, got, scale, g);
+    }
+
+    [Fact]
+    public void WavesOfTileRowsGiveTheSameResult()
+    {
+        // One tile row per wave (instead of one wave for the layer): the phases' offsets into V, M and the output.
+        var g = new ConvGeometry(2, 20, 9, 10, 24, 3, 3, 1, 1, 1, 1, 1, 1);
+        var (x, w, bias) = Data(g, 21);
+        var want = Naive(g, x, w, bias, null, relu: false, out var scale);
+        long bytes = WinogradConv.WaveBytes;
+        int min = WinogradConv.MinWaveTiles;
+        try
+        {
+            WinogradConv.WaveBytes = 1;
+            WinogradConv.MinWaveTiles = 1;
+            AssertClose(want, Run(g, x, w, bias, null, Activation.None), scale, g);
+        }
+        finally
+        {
+            WinogradConv.WaveBytes = bytes;
+            WinogradConv.MinWaveTiles = min;
+        }
+    }
+
+    [Fact]
+    public void ChoosesOnlyWhereItApplies()
+    {
+        var g = new ConvGeometry(1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+        Assert.True(WinogradConv.Applies(g));
+        Assert.False(WinogradConv.Applies(g with { StrideH = 2, StrideW = 2 }));
+        Assert.False(WinogradConv.Applies(g with { KernelH = 5, KernelW = 5 }));
+        Assert.False(WinogradConv.Applies(g with { DilationH = 2, DilationW = 2 }));
+        Assert.False(WinogradConv.Applies(g with { Group = 2 }));
+        Assert.False(WinogradConv.Applies(g with { PadTop = 3 }));
+        Assert.Throws<ArgumentException>(() => WinogradWeights.Pack(new float[64 * 64 * 25], default, g with { KernelH = 5, KernelW = 5 }));
+        // A 7×7 plane at batch 1 has 4 tiles (and computes 64 outputs for 49): the direct kernel stays.
+        Assert.False(WinogradConv.Suits(new ConvGeometry(1, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1)));
+        Assert.Equal(Cpu.CpuFeatures.Avx2Fma && WinogradConv.Enabled, WinogradConv.Suits(g));
+    }
+
+    private static float[] Run(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, Activation act, float alpha = 0)
+    {
+        using var packed = WinogradWeights.Pack(w, bias, g);
+        var xb = Blocked(x, g.N, g.C, g.H * g.W);
+        var yb = new float[Nchwc.Elements(g.N, g.K, g.OutH, g.OutW)];
+        Array.Fill(yb, float.NaN);
+        var rb = res is null ? default : Blocked(res, g.N, g.K, g.OutH * g.OutW);
+        WinogradConv.Run(xb, packed, yb, rb, act, alpha);
+        return Unblocked(yb, g.N, g.K, g.OutH * g.OutW);
+    }
+
+    /// <summary>
+    /// Within 5e-6 of each output's Σ|x·w| (+ |bias| + |residual|): the F(4,3) transforms' rounding, measured at
+    /// 0.5-1.8e-6 of that magnitude on these shapes; a wrong tap, tile or channel is off by a whole term (≥ 1/(9·C) of it).
+    /// </summary>
+    private static void AssertClose(double[] want, float[] got, double[] scale, ConvGeometry g)
+    {
+        Assert.Equal(want.Length, got.Length);
+        double worst = 0;
+        for (int i = 0; i < want.Length; i++)
+        {
+            double err = Math.Abs(want[i] - got[i]) / scale[i];
+            Assert.False(double.IsNaN(got[i]), $"{g}: output {i} not written");
+            worst = Math.Max(worst, err);
+        }
+        Assert.True(worst < 5e-6, $"{g}: error {worst:E2} of the magnitude");
+    }
+
+    private static (float[] X, float[] W, float[] Bias) Data(ConvGeometry g, int seed) =>
+        (Random(g.InputElements, seed), Random(g.WeightElements, seed + 1), Random(g.K, seed + 2));
+
+    private static float[] Random(long n, int seed)
+    {
+        var rng = new Random(seed);
+        var a = new float[n];
+        for (long i = 0; i < n; i++)
+        {
+            a[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static float[] Blocked(float[] x, int n, int c, int plane)
+    {
+        var y = new float[Nchwc.Elements(n, c, 1, plane)];
+        Nchwc.ToBlocked(x, y, n, c, plane);
+        return y;
+    }
+
+    private static float[] Unblocked(float[] x, int n, int c, int plane)
+    {
+        var y = new float[(long)n * c * plane];
+        Nchwc.FromBlocked(x, y, n, c, plane);
+        return y;
+    }
+
+    private static double[] Naive(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, bool relu, out double[] scale)
+    {
+        int oh = g.OutH, ow = g.OutW;
+        var y = new double[g.OutputElements];
+        scale = new double[g.OutputElements];
+        for (int n = 0; n < g.N; n++)
+        for (int k = 0; k < g.K; k++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            double s = bias[k], a = Math.Abs(bias[k]);
+            for (int c = 0; c < g.C; c++)
+            for (int r = 0; r < 3; r++)
+            for (int q = 0; q < 3; q++)
+            {
+                int ih = i - g.PadTop + r, iw = j - g.PadLeft + q;
+                if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W)
+                {
+                    double p = (double)x[((n * g.C + c) * g.H + ih) * g.W + iw] * w[((k * g.C + c) * 3 + r) * 3 + q];
+                    s += p;
+                    a += Math.Abs(p);
+                }
+            }
+            long o = ((long)(n * g.K + k) * oh + i) * ow + j;
+            if (res is not null)
+            {
+                s += res[o];
+                a += Math.Abs(res[o]);
+            }
+            y[o] = relu ? Math.Max(0, s) : s;
+            scale[o] = a + 1e-30;
+        }
+        return y;
+    }
+}
