@@ -6,10 +6,10 @@ using Axon.Kernels.Threading;
 namespace Axon.Bench;
 
 /// <summary>
-/// ResNet-50's 3×3 stride-1 convolutions (and a few other 3×3 shapes) in NCHW16c: the direct kernel and Winograd
-/// F(4×4, 3×3), alternating per iteration in one process, best time per layer (one thread: thread CPU time). A third column runs
-/// Winograd again under another wave setting (environment ALT_WAVE bytes, ALT_MIN tiles; default one wave per layer). GFLOP/s
-/// are the direct convolution's FLOPs over the time, so the two columns compare like for like.
+/// ResNet-50's 3×3 stride-1 convolutions in NCHW16c: the direct kernel, Winograd F(4×4, 3×3) and F(2×2, 3×3),
+/// alternating per iteration in one process, best time per layer (one thread: thread CPU time, more: wall time).
+/// GFLOP/s are the direct convolution's FLOPs over the time, so the columns compare like for like; "chosen" is the
+/// variant the compiler would pick (0: direct).
 /// </summary>
 internal static class QuickWinograd
 {
@@ -23,7 +23,8 @@ internal static class QuickWinograd
             (new ConvGeometry(batch, 256, 14, 14, 256, 3, 3, 1, 1, 1, 1, 1, 1), 5),
             (new ConvGeometry(batch, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1), 2),
         ];
-        double tDirect = 0, tWino = 0;
+        var total = new double[3];
+        double chosenTotal = 0;
         foreach (var (g, count) in layers)
         {
             var x = Data.Random((int)Nchwc.Elements(g.N, g.C, g.H, g.W), 1);
@@ -31,44 +32,43 @@ internal static class QuickWinograd
             var bias = Data.Random(g.K, 3);
             var raw = Data.Random(g.K * g.C * 9, 2);
             var direct = NchwcConvWeights.Pack(raw, bias, g, plainInput: false);
-            using var wino = WinogradWeights.Pack(raw, bias, g);
+            using var f4 = WinogradWeights.Pack(raw, bias, g, 4);
+            using var f2 = WinogradWeights.Pack(raw, bias, g, 2);
             double flop = g.Flops;
             int iters = Math.Max(5, (int)(8e8 / flop));
-            double bestD = double.MaxValue, bestW = double.MaxValue, best2 = double.MaxValue;
+            var best = new[] { double.MaxValue, double.MaxValue, double.MaxValue };
             for (int i = 0; i < iters + 1; i++)
             {
-                double s = Now(threads);
-                NchwcConv.Run(x, direct, y, default, Activation.Relu, pool: pool);
-                double md = Now(threads) - s;
-                s = Now(threads);
-                WinogradConv.Run(x, wino, y, default, Activation.Relu, pool: pool);
-                double mw = Now(threads) - s;
-                long keep = WinogradConv.WaveBytes;
-                int keepMin = WinogradConv.MinWaveTiles;
-                WinogradConv.WaveBytes = AltWave;
-                WinogradConv.MinWaveTiles = AltMin;
-                s = Now(threads);
-                WinogradConv.Run(x, wino, y, default, Activation.Relu, pool: pool);
-                double m2 = Now(threads) - s;
-                WinogradConv.WaveBytes = keep;
-                WinogradConv.MinWaveTiles = keepMin;
-                if (i > 0)
+                for (int v = 0; v < 3; v++)
                 {
-                    bestD = Math.Min(bestD, md);
-                    bestW = Math.Min(bestW, mw);
-                    best2 = Math.Min(best2, m2);
+                    double s = Now(threads);
+                    if (v == 0)
+                    {
+                        NchwcConv.Run(x, direct, y, default, Activation.Relu, pool: pool);
+                    }
+                    else
+                    {
+                        WinogradConv.Run(x, v == 1 ? f4 : f2, y, default, Activation.Relu, pool: pool);
+                    }
+                    double ms = Now(threads) - s;
+                    if (i > 0)
+                    {
+                        best[v] = Math.Min(best[v], ms);
+                    }
                 }
             }
-            tDirect += bestD * count;
-            tWino += bestW * count;
-            Console.WriteLine($"{g.C,5}->{g.K,-5} 3x3/1 {g.H,3}x{g.W,-3} x{count}  direct {bestD,7:F3} ms ({flop / bestD / 1e6,6:F1})  winograd {bestW,7:F3} ms ({flop / bestW / 1e6,6:F1} GFLOP/s eq.)  time ratio {bestW / bestD:F2}  alt-wave {best2:F3} ms  suits {WinogradConv.Suits(g)}");
+            int chosen = WinogradConv.Choose(g);
+            for (int v = 0; v < 3; v++)
+            {
+                total[v] += best[v] * count;
+            }
+            chosenTotal += best[chosen == 4 ? 1 : chosen == 2 ? 2 : 0] * count;
+            Console.WriteLine($"{g.C,5}->{g.K,-5} 3x3/1 {g.H,3}x{g.W,-3} x{count}  direct {best[0],7:F3} ms ({flop / best[0] / 1e6,6:F1})  " +
+                $"F(4,3) {best[1],7:F3} ms ({flop / best[1] / 1e6,6:F1})  F(2,3) {best[2],7:F3} ms ({flop / best[2] / 1e6,6:F1} GFLOP/s eq.)  chosen {chosen}");
         }
-        Console.WriteLine($"all 3x3/1 layers: direct {tDirect:F1} ms, winograd {tWino:F1} ms (ratio {tWino / tDirect:F2}); {threads} thread(s), batch {batch}");
+        Console.WriteLine($"all 3x3/1 layers: direct {total[0]:F1} ms, F(4,3) {total[1]:F1} ms, F(2,3) {total[2]:F1} ms, as chosen {chosenTotal:F1} ms " +
+            $"({chosenTotal / total[0]:F2} of direct); {threads} thread(s), batch {batch}");
     }
-
-    private static readonly long AltWave = long.TryParse(Environment.GetEnvironmentVariable("ALT_WAVE"), out long v) ? v : long.MaxValue / 4;
-
-    private static readonly int AltMin = int.TryParse(Environment.GetEnvironmentVariable("ALT_MIN"), out int v) ? v : WinogradConv.MinWaveTiles;
 
     private static double Now(int threads) => threads == 1 ? ThreadClock.NowMs() : Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
 }

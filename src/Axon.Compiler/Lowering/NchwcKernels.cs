@@ -52,17 +52,17 @@ internal sealed class NchwcConvKernelProvider : IKernelProvider
         {
             return null;
         }
-        if (!plain && WinogradConv.Suits(g))
+        if (!plain && WinogradConv.Choose(g) is var tile and > 0)
         {
-            return new WinogradKernel(WinogradWeights.Pack(weights.Span<float>(), bias, g), act, r.HasInput(3));
+            return new WinogradKernel(WinogradWeights.Pack(weights.Span<float>(), bias, g, tile), act, r.HasInput(3));
         }
         return new Kernel(NchwcConvWeights.Pack(weights.Span<float>(), bias, g, plain), act, r.HasInput(3));
     }
 
-    /// <summary>3×3 stride 1 on enough tiles: Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>; AXON_WINOGRAD=0 turns it off).</summary>
+    /// <summary>3×3 stride 1 on enough tiles: Winograd F(4×4 or 2×2, 3×3) (<see cref="WinogradConv"/>; AXON_WINOGRAD=0 turns it off).</summary>
     private sealed unsafe class WinogradKernel(WinogradWeights weights, FusedActivation act, bool residual) : INodeKernel
     {
-        public string Name => "conv.winograd_f4x3.nchw16c." + WinogradConv.Tier.ToString().ToLowerInvariant() + (residual ? ".residual" : "") + act.Suffix;
+        public string Name => $"conv.winograd_f{weights.TileSize}x3.nchw16c." + WinogradConv.Tier.ToString().ToLowerInvariant() + (residual ? ".residual" : "") + act.Suffix;
 
         public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
         {

@@ -6,14 +6,15 @@ using Axon.Kernels.Threading;
 namespace Axon.Kernels.Conv;
 
 /// <summary>
-/// 3×3 stride-1 convolution in the blocked layout (<see cref="Nchwc"/>) by Winograd's minimal filtering F(4×4, 3×3):
-/// y [N, K/16, OH, OW, 16] = act(conv(x, w) + bias + residual) for x [N, C/16, H, W, 16]. The output plane is cut in
-/// 4×4 tiles, each read as a 6×6 input window (zeros outside the input). Three parallel phases:
-/// (1) each tile's window, 16 channels at a time, goes through Bᵀ·d·B into V [36][tiles][C];
-/// (2) 36 independent GEMMs M_ξ = V_ξ·U_ξ [tiles, K] against the transformed weights (<see cref="WinogradWeights"/>);
-/// (3) each tile goes back through Aᵀ·M·A to 4×4 pixels, plus bias and residual, then the activation.
-/// 2.25 multiply-adds per output and channel pair instead of 9, at the price of the transforms (linear in C + K, not
-/// C·K) and of rounding: the points ±2 make the error a few times that of the direct kernel (still ~1e-6 relative).
+/// 3×3 stride-1 convolution in the blocked layout (<see cref="Nchwc"/>) by Winograd's minimal filtering F(m×m, 3×3),
+/// m = 4 (or 2, <see cref="IWinogradTile"/>): y [N, K/16, OH, OW, 16] = act(conv(x, w) + bias + residual) for
+/// x [N, C/16, H, W, 16]. The output plane is cut in m×m tiles, each read as an (m+2)² input window (zeros outside the
+/// input). Three parallel phases, over waves of tile rows that keep V and M in the caches:
+/// (1) each tile's window, 16 channels at a time, goes through Bᵀ·d·B into V [points][tiles][C];
+/// (2) one GEMM per point, M_ξ = V_ξ·U_ξ [tiles, K], against the transformed weights (<see cref="WinogradWeights"/>);
+/// (3) each tile goes back through Aᵀ·M·A to m×m pixels, plus bias and residual, then the activation.
+/// F(4×4) does 2.25 multiply-adds per output and channel pair instead of 9, at the price of the transforms (linear in
+/// C + K, not C·K) and of rounding: the points ±2 make its error a few times the direct kernel's (~1e-6 relative).
 /// </summary>
 public static unsafe class WinogradConv
 {
@@ -35,20 +36,38 @@ public static unsafe class WinogradConv
         && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2 && g.OutH >= 1 && g.OutW >= 1;
 
     /// <summary>
-    /// Whether the compiler should pick it over the direct kernel: it applies, it is enabled, the CPU has AVX2, and there
-    /// are tiles enough per image batch to reuse each transformed weight (4× the plain filter's bytes, streamed once per
-    /// layer) and to keep the tile waste of planes that are no multiple of 4 small.
+    /// The variant the compiler should pick over the direct kernel (the tile size, or 0 for the direct kernel): it
+    /// applies, it is enabled, the CPU has AVX2, there are tiles enough over the batch to reuse each transformed weight
+    /// (streamed once per wave), and at least 3/4 of the computed outputs are real (planes no multiple of the tile).
     /// </summary>
-    public static bool Suits(ConvGeometry g) =>
-        Enabled && CpuFeatures.Avx2Fma && Applies(g) && g.C >= 16 && g.K >= 16 && Tiles(g) >= 16
-        && (long)g.OutH * g.OutW * 4 >= (long)TilesH(g) * TilesW(g) * 16 * 3;
+    public static int Choose(ConvGeometry g)
+    {
+        if (!Enabled || !CpuFeatures.Avx2Fma || !Applies(g) || g.C < 16 || g.K < 16)
+        {
+            return 0;
+        }
+        foreach (int m in (ReadOnlySpan<int>)[4, 2])
+        {
+            if (Tiles(g, m) >= MinTiles && (long)g.OutH * g.OutW * 4 >= (long)TilesH(g, m) * TilesW(g, m) * m * m * 3)
+            {
+                return m;
+            }
+        }
+        return 0;
+    }
 
-    internal static int TilesH(ConvGeometry g) => (g.OutH + 3) / 4;
+    /// <summary>Whether <see cref="Choose"/> picks a Winograd variant.</summary>
+    public static bool Suits(ConvGeometry g) => Choose(g) != 0;
 
-    internal static int TilesW(ConvGeometry g) => (g.OutW + 3) / 4;
+    /// <summary>Fewest tiles over the batch for a variant to be chosen.</summary>
+    internal static int MinTiles = 32;
+
+    internal static int TilesH(ConvGeometry g, int m) => (g.OutH + m - 1) / m;
+
+    internal static int TilesW(ConvGeometry g, int m) => (g.OutW + m - 1) / m;
 
     /// <summary>Tiles over the whole batch (the GEMMs' rows).</summary>
-    internal static int Tiles(ConvGeometry g) => g.N * TilesH(g) * TilesW(g);
+    internal static int Tiles(ConvGeometry g, int m) => g.N * TilesH(g, m) * TilesW(g, m);
 
     /// <summary>
     /// Runs the convolution. <paramref name="residual"/> (may be null) has the output's blocked shape and may be
@@ -63,28 +82,43 @@ public static unsafe class WinogradConv
             return;
         }
         pool ??= WorkerPool.Default;
-        int cp = w.PaddedC, kp = w.PaddedK, th = TilesH(g), tw = TilesW(g);
+        if (w.TileSize == 4)
+        {
+            Run<WinogradF4>(x, w, y, residual, act, alpha, beta, pool);
+        }
+        else
+        {
+            Run<WinogradF2>(x, w, y, residual, act, alpha, beta, pool);
+        }
+    }
+
+    private static void Run<TV>(float* x, WinogradWeights w, float* y, float* residual, Activation act, float alpha, float beta, WorkerPool pool)
+        where TV : struct, IWinogradTile
+    {
+        var g = w.Geometry;
+        int points = TV.A * TV.A;
+        int cp = w.PaddedC, kp = w.PaddedK, th = TilesH(g, TV.M), tw = TilesW(g, TV.M);
         // Waves of whole tile rows, so V and M stay in the caches between the phases on large batches and planes,
         // but never so small that the weights (all 36 points) would be streamed again for a handful of tiles.
         int tileRows = g.N * th;
-        long perTile = (long)WinogradWeights.Points * (cp + kp) * sizeof(float);
+        long perTile = (long)points * (cp + kp) * sizeof(float);
         int waveTiles = (int)Math.Clamp(WaveBytes / perTile, MinWaveTiles, int.MaxValue);
         int waveRows = Math.Clamp(waveTiles / tw, 1, tileRows);
         int waves = (tileRows + waveRows - 1) / waveRows;
         waveRows = (tileRows + waves - 1) / waves;
         int maxTiles = waveRows * tw;
-        float* v = ThreadScratch.Floats(ThreadScratch.WinogradInput, (long)WinogradWeights.Points * maxTiles * cp);
-        float* m = ThreadScratch.Floats(ThreadScratch.WinogradProducts, (long)WinogradWeights.Points * maxTiles * kp);
+        float* v = ThreadScratch.Floats(ThreadScratch.WinogradInput, (long)points * maxTiles * cp);
+        float* m = ThreadScratch.Floats(ThreadScratch.WinogradProducts, (long)points * maxTiles * kp);
         for (int row0 = 0; row0 < tileRows; row0 += waveRows)
         {
             int rowsHere = Math.Min(waveRows, tileRows - row0);
             int tiles = rowsHere * tw;
-            pool.For(rowsHere * (cp / Nchwc.Block), new InputBody { X = x, V = v, G = g, TH = th, TW = tw, Row0 = row0, Tiles = tiles, Cp = cp });
+            pool.For(rowsHere * (cp / Nchwc.Block), new InputBody<TV> { X = x, V = v, G = g, TH = th, TW = tw, Row0 = row0, Tiles = tiles, Cp = cp });
             int rowBlocks = (tiles + RowsPerItem - 1) / RowsPerItem;
             int rows = ((tiles + rowBlocks - 1) / rowBlocks + Sgemm.MR - 1) / Sgemm.MR * Sgemm.MR;
             rowBlocks = (tiles + rows - 1) / rows;
-            pool.For(WinogradWeights.Points * rowBlocks, new GemmBody { W = w, V = v, M = m, Tiles = tiles, Rows = rows, RowBlocks = rowBlocks, Cp = cp, Kp = kp });
-            pool.For(rowsHere * (kp / Nchwc.Block), new OutputBody
+            pool.For(points * rowBlocks, new GemmBody { W = w, V = v, M = m, Tiles = tiles, Rows = rows, RowBlocks = rowBlocks, Cp = cp, Kp = kp });
+            pool.For(rowsHere * (kp / Nchwc.Block), new OutputBody<TV>
             {
                 M = m, Y = y, Residual = residual, Bias = w.Bias, G = g, TH = th, TW = tw, Row0 = row0, Tiles = tiles, Kp = kp, Act = act, Alpha = alpha, Beta = beta,
             });
@@ -94,7 +128,7 @@ public static unsafe class WinogradConv
     /// <summary>V and M bytes a wave aims at (1 MiB measured 10-20% faster than one wave on ResNet-50's 56×56 and 28×28 layers at batch 8).</summary>
     internal static long WaveBytes = 1L << 20;
 
-    /// <summary>Fewest tiles in a wave: each wave streams all 36 transformed weight matrices once.</summary>
+    /// <summary>Fewest tiles in a wave: each wave streams all the transformed weight matrices once.</summary>
     internal static int MinWaveTiles = 96;
 
 
@@ -115,7 +149,7 @@ public static unsafe class WinogradConv
     }
 
     /// <summary>Phase 1: one row of tiles of one image and one input block into V.</summary>
-    private struct InputBody : IParallelBody
+    private struct InputBody<TV> : IParallelBody where TV : struct, IWinogradTile
     {
         public float* X, V;
         public ConvGeometry G;
@@ -123,57 +157,58 @@ public static unsafe class WinogradConv
 
         public readonly void Invoke(int index)
         {
+            int a = TV.A, points = a * a;
             int cbs = Cp / Nchwc.Block;
             int cb = index % cbs, local = index / cbs, rest = Row0 + local;
             int tr = rest % TH, n = rest / TH;
             float* plane = X + ((long)n * cbs + cb) * G.H * G.W * Nchwc.Block;
             var d = stackalloc Vector256<float>[36];
             var t = stackalloc Vector256<float>[36];
-            int ih0 = tr * 4 - G.PadTop;
-            bool rowsInside = ih0 >= 0 && ih0 + 6 <= G.H;
+            int ih0 = tr * TV.M - G.PadTop;
+            bool rowsInside = ih0 >= 0 && ih0 + a <= G.H;
             long pointStride = (long)Tiles * Cp;
             for (int tc = 0; tc < TW; tc++)
             {
-                int iw0 = tc * 4 - G.PadLeft;
-                bool inside = rowsInside && iw0 >= 0 && iw0 + 6 <= G.W;
+                int iw0 = tc * TV.M - G.PadLeft;
+                bool inside = rowsInside && iw0 >= 0 && iw0 + a <= G.W;
                 float* o = V + ((long)local * TW + tc) * Cp + cb * Nchwc.Block;
                 for (int half = 0; half < 2; half++)
                 {
                     float* src = plane + ((long)ih0 * G.W + iw0) * Nchwc.Block + half * 8;
                     if (inside)
                     {
-                        for (int r = 0; r < 6; r++)
+                        for (int r = 0; r < a; r++)
                         {
                             float* row = src + (long)r * G.W * Nchwc.Block;
-                            for (int c = 0; c < 6; c++)
+                            for (int c = 0; c < a; c++)
                             {
-                                d[r * 6 + c] = Vector256.Load(row + c * Nchwc.Block);
+                                d[r * a + c] = Vector256.Load(row + c * Nchwc.Block);
                             }
                         }
                     }
                     else
                     {
-                        for (int r = 0; r < 6; r++)
+                        for (int r = 0; r < a; r++)
                         {
                             bool rowIn = ih0 + r >= 0 && ih0 + r < G.H;
-                            for (int c = 0; c < 6; c++)
+                            for (int c = 0; c < a; c++)
                             {
-                                d[r * 6 + c] = rowIn && iw0 + c >= 0 && iw0 + c < G.W
+                                d[r * a + c] = rowIn && iw0 + c >= 0 && iw0 + c < G.W
                                     ? Vector256.Load(src + ((long)r * G.W + c) * Nchwc.Block) : Vector256<float>.Zero;
                             }
                         }
                     }
-                    // Along each row (d·B), then down each column (Bᵀ·…), straight into the 36 GEMM operands.
-                    for (int r = 0; r < 6; r++)
+                    // Along each row (d·B), then down each column (Bᵀ·…), straight into the GEMM operands.
+                    for (int r = 0; r < a; r++)
                     {
-                        WinogradTransforms.Input(d + r * 6, 1, t + r * 6, 1);
+                        TV.Input(d + r * a, 1, t + r * a, 1);
                     }
-                    for (int c = 0; c < 6; c++)
+                    for (int c = 0; c < a; c++)
                     {
-                        WinogradTransforms.Input(t + c, 6, d + c, 6);
+                        TV.Input(t + c, a, d + c, a);
                     }
                     float* dst = o + half * 8;
-                    for (int xi = 0; xi < 36; xi++)
+                    for (int xi = 0; xi < points; xi++)
                     {
                         Vector256.Store(d[xi], dst + xi * pointStride);
                     }
@@ -230,7 +265,7 @@ public static unsafe class WinogradConv
     }
 
     /// <summary>Phase 3: one row of tiles of one image and one output block back to pixels, with the epilogue.</summary>
-    private struct OutputBody : IParallelBody
+    private struct OutputBody<TV> : IParallelBody where TV : struct, IWinogradTile
     {
         public float* M, Y, Residual, Bias;
         public ConvGeometry G;
@@ -240,6 +275,7 @@ public static unsafe class WinogradConv
 
         public readonly void Invoke(int index)
         {
+            int a = TV.A, mm = TV.M, points = a * a;
             int kbs = Kp / Nchwc.Block;
             int kb = index % kbs, local = index / kbs, rest = Row0 + local;
             int tr = rest % TH, n = rest / TH;
@@ -249,36 +285,36 @@ public static unsafe class WinogradConv
             var t = stackalloc Vector256<float>[24];
             var o = stackalloc Vector256<float>[16];
             long pointStride = (long)Tiles * Kp;
-            int rows = Math.Min(4, oh - tr * 4);
+            int rows = Math.Min(mm, oh - tr * mm);
             bool relu = Act == Activation.Relu;
             var zero = Vector256<float>.Zero;
             for (int tc = 0; tc < TW; tc++)
             {
                 float* src = M + ((long)local * TW + tc) * Kp + kb * Nchwc.Block;
-                int cols = Math.Min(4, ow - tc * 4);
+                int cols = Math.Min(mm, ow - tc * mm);
                 for (int half = 0; half < 2; half++)
                 {
-                    for (int xi = 0; xi < 36; xi++)
+                    for (int xi = 0; xi < points; xi++)
                     {
                         m[xi] = Vector256.Load(src + half * 8 + xi * pointStride);
                     }
                     // Along each row (·A), then down each column (Aᵀ·…).
-                    for (int r = 0; r < 6; r++)
+                    for (int r = 0; r < a; r++)
                     {
-                        WinogradTransforms.Output(m + r * 6, 1, t + r * 4, 1);
+                        TV.Output(m + r * a, 1, t + r * mm, 1);
                     }
-                    for (int c = 0; c < 4; c++)
+                    for (int c = 0; c < mm; c++)
                     {
-                        WinogradTransforms.Output(t + c, 4, o + c, 4);
+                        TV.Output(t + c, mm, o + c, mm);
                     }
                     var bias = Vector256.Load(Bias + kb * Nchwc.Block + half * 8);
                     for (int r = 0; r < rows; r++)
                     {
-                        long at = planeOffset + ((long)(tr * 4 + r) * ow + tc * 4) * Nchwc.Block + half * 8;
+                        long at = planeOffset + ((long)(tr * mm + r) * ow + tc * mm) * Nchwc.Block + half * 8;
                         for (int c = 0; c < cols; c++)
                         {
                             long p = at + c * Nchwc.Block;
-                            var value = o[r * 4 + c] + bias;
+                            var value = o[r * mm + c] + bias;
                             if (Residual is not null)
                             {
                                 value += Vector256.Load(Residual + p);
@@ -295,7 +331,7 @@ public static unsafe class WinogradConv
                 {
                     for (int r = 0; r < rows; r++)
                     {
-                        long at = planeOffset + ((long)(tr * 4 + r) * ow + tc * 4) * Nchwc.Block;
+                        long at = planeOffset + ((long)(tr * mm + r) * ow + tc * mm) * Nchwc.Block;
                         EpilogueOps.Activate(Y + at, cols * Nchwc.Block, Act, Alpha, Beta);
                     }
                 }

@@ -6,8 +6,19 @@ namespace Axon.Kernels.Tests.Conv;
 /// <summary>Winograd F(4×4, 3×3) in the blocked layout against a double-precision direct convolution on awkward shapes.</summary>
 public sealed class WinogradConvTests
 {
-    public static TheoryData<ConvGeometry> Shapes() => new()
+    public static TheoryData<ConvGeometry, int> Shapes()
     {
+        var data = new TheoryData<ConvGeometry, int>();
+        foreach (var g in Geometries)
+        {
+            data.Add(g, 4);
+            data.Add(g, 2);
+        }
+        return data;
+    }
+
+    private static readonly ConvGeometry[] Geometries =
+    [
         // Channels off the block, planes no multiple of 4 (partial tiles on the right and bottom), one-row and one-column planes.
         new ConvGeometry(1, 17, 5, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(2, 16, 9, 9, 33, 3, 3, 1, 1, 1, 1, 1, 1),
@@ -20,15 +31,15 @@ public sealed class WinogradConvTests
         new ConvGeometry(3, 48, 8, 8, 40, 3, 3, 1, 1, 1, 1, 1, 1),
         // A long reduction (the error grows with C·9): 300 channels.
         new ConvGeometry(1, 300, 6, 6, 20, 3, 3, 1, 1, 1, 1, 1, 1),
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesDirectConvolution(ConvGeometry g)
+    public void MatchesDirectConvolution(ConvGeometry g, int tile)
     {
         var (x, w, bias) = Data(g, 11);
         var want = Naive(g, x, w, bias, null, relu: false, out var scale);
-        var got = Run(g, x, w, bias, null, Activation.None);
+        var got = Run(g, x, w, bias, null, Activation.None, tile: tile);
         AssertClose(want, got, scale, g);
     }
 
@@ -69,8 +80,10 @@ public sealed class WinogradConvTests
         AssertClose(want, got, scale, g);
     }
 
-    [Fact]
-    public void WavesOfTileRowsGiveTheSameResult()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void WavesOfTileRowsGiveTheSameResult(int tile)
     {
         // One tile row per wave (instead of one wave for the layer): the phases' offsets into V, M and the output.
         var g = new ConvGeometry(2, 20, 9, 10, 24, 3, 3, 1, 1, 1, 1, 1, 1);
@@ -82,7 +95,7 @@ public sealed class WinogradConvTests
         {
             WinogradConv.WaveBytes = 1;
             WinogradConv.MinWaveTiles = 1;
-            AssertClose(want, Run(g, x, w, bias, null, Activation.None), scale, g);
+            AssertClose(want, Run(g, x, w, bias, null, Activation.None, tile: tile), scale, g);
         }
         finally
         {
@@ -102,14 +115,27 @@ public sealed class WinogradConvTests
         Assert.False(WinogradConv.Applies(g with { Group = 2 }));
         Assert.False(WinogradConv.Applies(g with { PadTop = 3 }));
         Assert.Throws<ArgumentException>(() => WinogradWeights.Pack(new float[64 * 64 * 25], default, g with { KernelH = 5, KernelW = 5 }));
-        // A 7×7 plane at batch 1 has 4 tiles (and computes 64 outputs for 49): the direct kernel stays.
-        Assert.False(WinogradConv.Suits(new ConvGeometry(1, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1)));
-        Assert.Equal(Cpu.CpuFeatures.Avx2Fma && WinogradConv.Enabled, WinogradConv.Suits(g));
+        Assert.Throws<ArgumentException>(() => WinogradWeights.Pack(new float[64 * 64 * 9], default, g, tile: 3));
+        // ResNet-50's layers: F(4×4) on planes of 32+ tiles of 4×4, F(2×2) on 14×14 at batch 1 (16 such tiles, 49 of
+        // 2×2), the direct kernel on 7×7 at batch 1 (4 and 16 tiles); at batch 8 every plane has 32+ tiles of 4×4.
+        int on = Cpu.CpuFeatures.Avx2Fma && WinogradConv.Enabled ? 1 : 0;
+        Assert.Equal(4 * on, WinogradConv.Choose(g));
+        Assert.Equal(4 * on, WinogradConv.Choose(g with { C = 128, K = 128, H = 28, W = 28 }));
+        Assert.Equal(2 * on, WinogradConv.Choose(g with { C = 256, K = 256, H = 14, W = 14 }));
+        Assert.Equal(0, WinogradConv.Choose(g with { C = 512, K = 512, H = 7, W = 7 }));
+        Assert.Equal(4 * on, WinogradConv.Choose(g with { N = 8, C = 512, K = 512, H = 7, W = 7 }));
+        // Too few channels to amortize the transforms; 6×6 planes (4×4 tiles would waste over a quarter of their outputs, 2×2
+        // tiles fit exactly); 5×5 planes (both would).
+        Assert.Equal(0, WinogradConv.Choose(g with { C = 8 }));
+        Assert.Equal(2 * on, WinogradConv.Choose(g with { N = 4, H = 6, W = 6 }));
+        Assert.Equal(0, WinogradConv.Choose(g with { N = 4, H = 5, W = 5 }));
     }
 
-    private static float[] Run(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, Activation act, float alpha = 0)
+    private static float[] Run(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, Activation act, float alpha = 0, int tile = 4)
     {
-        using var packed = WinogradWeights.Pack(w, bias, g);
+        using var packed = WinogradWeights.Pack(w, bias, g, tile);
+        Assert.Equal(tile, packed.TileSize);
+        Assert.Equal((tile + 2) * (tile + 2), packed.Points);
         var xb = Blocked(x, g.N, g.C, g.H * g.W);
         var yb = new float[Nchwc.Elements(g.N, g.K, g.OutH, g.OutW)];
         Array.Fill(yb, float.NaN);
