@@ -7,7 +7,7 @@ namespace Axon.Bench;
 
 /// <summary>
 /// ResNet-50's 3×3 stride-1 convolutions in NCHW16c: the direct kernel, Winograd F(4×4, 3×3) and F(2×2, 3×3),
-/// alternating per iteration in one process, best time per layer (one thread: thread CPU time, more: wall time).
+/// alternating per iteration in one process (the order rotated each iteration), best time per layer (one thread: thread CPU time, more: wall time).
 /// GFLOP/s are the direct convolution's FLOPs over the time, so the columns compare like for like; "chosen" is the
 /// variant the compiler would pick (0: direct).
 /// </summary>
@@ -16,6 +16,15 @@ internal static class QuickWinograd
     public static void Run(int threads, int batch)
     {
         using var pool = new WorkerPool(threads);
+        // Tuning knobs: AXON_BENCH_WAVE (bytes of V and M per wave), AXON_BENCH_MIN_WAVE (fewest tiles per wave).
+        if (long.TryParse(Environment.GetEnvironmentVariable("AXON_BENCH_WAVE"), out long wave))
+        {
+            WinogradConv.WaveBytes = wave;
+        }
+        if (int.TryParse(Environment.GetEnvironmentVariable("AXON_BENCH_MIN_WAVE"), out int minWave))
+        {
+            WinogradConv.MinWaveTiles = minWave;
+        }
         (ConvGeometry G, int Count)[] layers =
         [
             (new ConvGeometry(batch, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1), 3),
@@ -39,8 +48,9 @@ internal static class QuickWinograd
             var best = new[] { double.MaxValue, double.MaxValue, double.MaxValue };
             for (int i = 0; i < iters + 1; i++)
             {
-                for (int v = 0; v < 3; v++)
+                for (int j = 0; j < 3; j++)
                 {
+                    int v = (i + j) % 3; // rotated each iteration: no variant always runs on the caches its predecessor left
                     double s = Now(threads);
                     if (v == 0)
                     {

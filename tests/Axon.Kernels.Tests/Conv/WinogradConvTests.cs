@@ -104,6 +104,23 @@ public sealed class WinogradConvTests
         }
     }
 
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(4, 2)]
+    [InlineData(2, 1)]
+    [InlineData(2, 2)]
+    public void LargerPlanesOnOneAndTwoThreads(int tile, int threads)
+    {
+        // 112 tiles of 4×4 (390 of 2×2) over two images, with residual and ReLU: the phases' work split over the
+        // threads (tile rows × input or output blocks, points × row blocks).
+        var g = new ConvGeometry(2, 24, 30, 26, 20, 3, 3, 1, 1, 1, 1, 1, 1);
+        var (x, w, bias) = Data(g, 31);
+        var res = Random(g.OutputElements, 32);
+        var want = Naive(g, x, w, bias, res, relu: true, out var scale);
+        using var pool = new Axon.Kernels.Threading.WorkerPool(threads);
+        AssertClose(want, Run(g, x, w, bias, res, Activation.Relu, tile: tile, pool: pool), scale, g);
+    }
+
     [Fact]
     public void ChoosesOnlyWhereItApplies()
     {
@@ -131,7 +148,8 @@ public sealed class WinogradConvTests
         Assert.Equal(0, WinogradConv.Choose(g with { N = 4, H = 5, W = 5 }));
     }
 
-    private static float[] Run(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, Activation act, float alpha = 0, int tile = 4)
+    private static float[] Run(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, Activation act, float alpha = 0, int tile = 4,
+        Axon.Kernels.Threading.WorkerPool? pool = null)
     {
         using var packed = WinogradWeights.Pack(w, bias, g, tile);
         Assert.Equal(tile, packed.TileSize);
@@ -140,7 +158,7 @@ public sealed class WinogradConvTests
         var yb = new float[Nchwc.Elements(g.N, g.K, g.OutH, g.OutW)];
         Array.Fill(yb, float.NaN);
         var rb = res is null ? default : Blocked(res, g.N, g.K, g.OutH * g.OutW);
-        WinogradConv.Run(xb, packed, yb, rb, act, alpha);
+        WinogradConv.Run(xb, packed, yb, rb, act, alpha, pool: pool);
         return Unblocked(yb, g.N, g.K, g.OutH * g.OutW);
     }
 
