@@ -113,7 +113,10 @@ public static unsafe class WinogradConv
         {
             int rowsHere = Math.Min(waveRows, tileRows - row0);
             int tiles = rowsHere * tw;
-            pool.For(rowsHere * (cp / Nchwc.Block), new InputBody<TV> { X = x, V = v, G = g, TH = th, TW = tw, Row0 = row0, Tiles = tiles, Cp = cp });
+            // Several input blocks per item (a tile's V row written as one run: 2-4% faster on one thread), as long as
+            // the threads still get eight items each.
+            int group = Math.Clamp(cp / Nchwc.Block * rowsHere / (8 * pool.Threads), 1, cp / Nchwc.Block);
+            pool.For(rowsHere * ((cp / Nchwc.Block + group - 1) / group), new InputBody<TV> { X = x, V = v, G = g, TH = th, TW = tw, Row0 = row0, Tiles = tiles, Cp = cp, Group = group });
             int rowBlocks = (tiles + RowsPerItem - 1) / RowsPerItem;
             int rows = ((tiles + rowBlocks - 1) / rowBlocks + Sgemm.MR - 1) / Sgemm.MR * Sgemm.MR;
             rowBlocks = (tiles + rows - 1) / rows;
@@ -148,27 +151,28 @@ public static unsafe class WinogradConv
         }
     }
 
-    /// <summary>Phase 1: one row of tiles of one image and one input block into V.</summary>
+    /// <summary>Phase 1: one row of tiles of one image and a group of input blocks into V.</summary>
     private struct InputBody<TV> : IParallelBody where TV : struct, IWinogradTile
     {
         public float* X, V;
         public ConvGeometry G;
-        public int TH, TW, Row0, Tiles, Cp;
+        public int TH, TW, Row0, Tiles, Cp, Group;
 
         public readonly void Invoke(int index)
         {
             int a = TV.A, points = a * a;
-            int cbs = Cp / Nchwc.Block;
-            int cb = index % cbs, local = index / cbs, rest = Row0 + local;
+            int cbs = Cp / Nchwc.Block, groups = (cbs + Group - 1) / Group;
+            int grp = index % groups, local = index / groups, rest = Row0 + local;
             int tr = rest % TH, n = rest / TH;
-            float* plane = X + ((long)n * cbs + cb) * G.H * G.W * Nchwc.Block;
             var d = stackalloc Vector256<float>[36];
             var t = stackalloc Vector256<float>[36];
             int ih0 = tr * TV.M - G.PadTop;
             bool rowsInside = ih0 >= 0 && ih0 + a <= G.H;
             long pointStride = (long)Tiles * Cp;
             for (int tc = 0; tc < TW; tc++)
+            for (int cb = grp * Group, cbEnd = Math.Min(cbs, cb + Group); cb < cbEnd; cb++)
             {
+                float* plane = X + ((long)n * cbs + cb) * G.H * G.W * Nchwc.Block;
                 int iw0 = tc * TV.M - G.PadLeft;
                 bool inside = rowsInside && iw0 >= 0 && iw0 + a <= G.W;
                 float* o = V + ((long)local * TW + tc) * Cp + cb * Nchwc.Block;
