@@ -9,7 +9,7 @@ namespace Axon.Bench;
 /// iteration in one process (best thread CPU time per layer), so a change is judged side by side even on a loaded
 /// machine. Settings: "pf=0|1,item=N,l1=N,order=a|b|auto" (prefetch weights, pixels per work item, L1 share for a chunk's weights),
 /// "pfx=0|1,pfy=0|1" (prefetch the next tile's input / output), "split=0|1" (stride-2 column phases), "gather=0|1" (gathered
-/// tiles on narrow planes), "cold=1" (caches swept before each run).
+/// tiles on narrow planes), "fixed=0|1" (the 1×1 loop with fixed bounds), "cold=1" (caches swept before each run).
 /// </summary>
 internal static class QuickNchwcAB
 {
@@ -85,6 +85,7 @@ internal static class QuickNchwcAB
         NchwcConv.PrefetchOutput = false;
         NchwcConvInput.SplitWidth = true;
         NchwcConv.GatherSmallPlanes = true;
+        NchwcConvTile.FixedWindows = true;
         foreach (var kv in settings.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var p = kv.Split('=');
@@ -98,6 +99,7 @@ internal static class QuickNchwcAB
                 case "pfy": NchwcConv.PrefetchOutput = p[1] == "1"; break;
                 case "split": NchwcConvInput.SplitWidth = p[1] == "1"; break;
                 case "gather": NchwcConv.GatherSmallPlanes = p[1] == "1"; break;
+                case "fixed": NchwcConvTile.FixedWindows = p[1] == "1"; break;
                 case "order": NchwcConv.OutputMajor = p[1] == "auto" ? null : p[1] == "b"; break;
                 default: throw new ArgumentException($"unknown setting {p[0]}");
             }

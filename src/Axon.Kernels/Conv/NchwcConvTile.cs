@@ -51,6 +51,9 @@ internal static unsafe partial class NchwcConvTile
         }
         switch (a.PixStrideX)
         {
+            case Nchwc.Block when FixedWindows && a.KH == 1 && a.KW == 1 && a.IcCount == Nchwc.Block:
+                Split<S16K1>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile);
+                break;
             case Nchwc.Block: Split<S16>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
             case 2 * Nchwc.Block: Split<S32>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
             case 6: Split<S6>(q, big, tiles, x, w, y, r, bias, a, mode, prefetch, perTile); break;
@@ -90,9 +93,20 @@ internal static unsafe partial class NchwcConvTile
     {
         /// <summary>Floats between neighbouring pixels' inputs, or 0 for "read it from the arguments".</summary>
         static abstract int PS { get; }
+
+        /// <summary>
+        /// A K×K window over blocked input (16 lanes per tap) known when the kernel is compiled, or 0 for "read the window
+        /// from the arguments". With the bounds and weight strides constant, ResNet-50's unstrided 1×1 layers ran 6-10%
+        /// faster (side by side, both orders); a fixed 3×3 measured no different, so only K = 1 is instantiated.
+        /// </summary>
+        static virtual int K => 0;
     }
 
+    /// <summary>Unstrided 1×1 windows over blocked input take the loop with fixed bounds (tunable for benchmarks).</summary>
+    internal static bool FixedWindows = true;
+
     private readonly struct S16 : IStride { public static int PS => Nchwc.Block; }
+    private readonly struct S16K1 : IStride { public static int PS => Nchwc.Block; public static int K => 1; }
     private readonly struct S32 : IStride { public static int PS => 2 * Nchwc.Block; }
     private readonly struct S6 : IStride { public static int PS => 6; }   // the stem: 3 interleaved channels, stride 2
     private readonly struct SAny : IStride { public static int PS => 0; }
@@ -193,17 +207,21 @@ internal static unsafe partial class NchwcConvTile
         if (TP.N > 4) { c40 = Init(y, r, 64, bias0, first); c41 = Init(y, r, 72, bias1, first); }
         if (TP.N > 5) { c50 = Init(y, r, 80, bias0, first); c51 = Init(y, r, 88, bias1, first); }
         long ps = TS.PS > 0 ? TS.PS : a.PixStrideX;
-        int icCount = a.IcCount;
+        // A fixed window (TS.K > 0): 16 lanes per tap, K×K taps of 256 weights per input block, all constants.
+        int icCount = TS.K > 0 ? Nchwc.Block : a.IcCount;
+        int khCount = TS.K > 0 ? TS.K : a.KH, kwCount = TS.K > 0 ? TS.K : a.KW;
+        long wBlockStride = TS.K > 0 ? TS.K * TS.K * Nchwc.Block * Nchwc.Block : a.WBlockStride;
+        int wTapStride = TS.K > 0 ? Nchwc.Block * Nchwc.Block : a.WTapStride;
         for (int cb = 0; cb < a.CbCount; cb++)
         {
             float* xc = x + cb * a.CbStrideX;
-            float* wc = w + (long)cb * a.WBlockStride;
-            for (int kh = 0; kh < a.KH; kh++)
+            float* wc = w + cb * wBlockStride;
+            for (int kh = 0; kh < khCount; kh++)
             {
-                for (int kw = 0; kw < a.KW; kw++)
+                for (int kw = 0; kw < kwCount; kw++)
                 {
-                    float* xp = xc + kh * a.RowStrideX + a.KwOffset(kw);
-                    float* wp = wc + (kh * a.KW + kw) * a.WTapStride;
+                    float* xp = TS.K == 1 ? xc : xc + kh * a.RowStrideX + a.KwOffset(kw);
+                    float* wp = TS.K == 1 ? wc : wc + (kh * kwCount + kw) * wTapStride;
                     float* wEnd = wp + icCount * Nchwc.Block;
                     float* wPairs = wp + (icCount & ~1) * Nchwc.Block;
                     // Two input channels per iteration: the loop's pointer updates and branch are paid half as often.

@@ -141,6 +141,35 @@ public sealed class NchwcTests
         }
     }
 
+    [Fact]
+    public void PointwiseLoopWithFixedBoundsGivesTheSameBitsAsTheGeneralOne()
+    {
+        // Unstrided 1×1 layers (flat, several chunks, a padded one, a subsampled strided one) run the tile loop with
+        // constant bounds; the general loop does the same operations in the same order, so the bits must agree.
+        foreach (var g in new[] { new ConvGeometry(2, 1040, 4, 3, 20, 1, 1), new ConvGeometry(1, 40, 7, 9, 33, 1, 1),
+            new ConvGeometry(1, 20, 5, 6, 18, 1, 1, 1, 1, 1, 1, 1, 1), new ConvGeometry(1, 48, 9, 7, 20, 1, 1, 2, 2) })
+        {
+            var xb = Block(ConvTests.Random(g.InputElements, 81), g.N, g.C, g.H * g.W);
+            var packed = NchwcConvWeights.Pack(ConvTests.Random(g.WeightElements, 82), ConvTests.Random(g.K, 83), g, false);
+            var fixedBounds = new float[Nchwc.Elements(g.N, g.K, g.OutH, g.OutW)];
+            var general = new float[fixedBounds.Length];
+            using var pool = new WorkerPool(2);
+            NchwcConv.Run(xb, packed, fixedBounds, default, Activation.Relu, pool: pool);
+            bool saved = NchwcConvTile.FixedWindows;
+            try
+            {
+                NchwcConvTile.FixedWindows = false;
+                NchwcConv.Run(xb, packed, general, default, Activation.Relu, pool: pool);
+            }
+            finally
+            {
+                NchwcConvTile.FixedWindows = saved;
+            }
+            Assert.Equal(general, fixedBounds);
+            ConvMatchesPlainLoops(g, false);
+        }
+    }
+
     [Theory]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.Sigmoid)]
