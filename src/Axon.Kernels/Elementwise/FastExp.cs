@@ -50,7 +50,7 @@ public static class FastExp
     /// range (down to 2^-149 near x = -103.97) and on +∞ above ln(float.MaxValue). The clamp to [-104, 89] makes
     /// -∞ give 0 and +∞ give +∞ without range masks, and is ordered so NaN passes through it. Measured over all 2.24e9
     /// floats in [-104, 89]: at most 1 ulp from the correctly rounded result, at most 1.19e-7 relative where it is
-    /// normal (ExpOpTests pins both). About 22 vector instructions and no spills, ~20% fewer cycles than <see cref="Exp"/>.
+    /// normal (ExpOpTests pins both). About 24 vector instructions, ~15% fewer cycles than <see cref="Exp"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpWithSubnormals(Vector256<float> x)
@@ -81,6 +81,10 @@ public static class FastExp
         var tb = t.AsInt32();
         var s1 = (tb >> 1) << 23;
         var s2 = (tb << 23) - s1;
+        // Below -104 (exp rounds to 0: -∞, attention-style masks) zero the second scale instead of letting the last
+        // multiply underflow: an underflowing or subnormal result takes a microcode assist (2-3x the time per vector
+        // here), and such inputs are common where exact subnormals are not. NaN compares false and is kept.
+        s2 = Vector256.AndNot(s2, Vector256.LessThan(x, lo).AsInt32());
         return p * s1.AsSingle() * s2.AsSingle();
     }
 }
