@@ -19,6 +19,7 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 //       [--threads N] [--batch B] [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--profile] [--json FILE]
 // --gemm N builds a one-node MatMul model (x[N,N] · W[N,N], W a constant both engines pre-pack) with Axon's builder and
 // exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
+// --unary OP [--size N] builds a one-node float32 OP(x[N]) model (default N = 2^20), e.g. --unary Exp.
 // --gemm-shapes MxNxK,... does the same for a list of shapes, one line each (default: the transformer projections).
 if (args.Contains("--gemm-shapes")) { Axon.Bench.Peers.GemmShapesBench.Run(args); return 0; }
 if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
@@ -181,6 +182,14 @@ static (byte[] Bytes, string Name, double Gflop) Source(Args o)
         b.Output(b.MatMul(x, b.RandomWeight("w", [n, n], 3, WeightInit.Xavier)));
         return (OnnxModel.ToBytes(b.Build()), $"MatMul {n}x{n}x{n}", 2.0 * n * n * n / 1e9);
     }
+    if (o.Unary is not null)
+    {
+        // --unary OP [--size N]: one float32 node OP(x[N]), default N = 2^20 (e.g. --unary Exp).
+        var b = new GraphBuilder("unary");
+        var x = b.Input("x", DType.Float32, o.Size);
+        b.Output(b.Node(o.Unary, [x]));
+        return (OnnxModel.ToBytes(b.Build()), $"{o.Unary} over {o.Size} floats", 0);
+    }
     if (o.ResNet50)
     {
         // 8.18 GFLOP per 224x224 image (multiply-add counted as two).
@@ -261,13 +270,15 @@ static Dictionary<string, Tensor> Inputs(Model model, Args o)
     return feeds;
 }
 
-internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int Rounds, int Iterations, int OptLevel, string? Json, int Gemm, bool ResNet50)
+internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int Rounds, int Iterations, int OptLevel, string? Json, int Gemm, bool ResNet50,
+    string? Unary = null, int Size = 1 << 20)
 {
     public static Args Parse(string[] a)
     {
         string? Get(string k) => Array.IndexOf(a, k) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
         int Int(string k, int d) => Get(k) is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : d;
         return new Args(a.Contains("--minilm") ? null : Get("--model"), Int("--threads", 1), Int("--batch", 1), Int("--seq", 128),
-            Int("--rounds", 5), Int("--iterations", 20), Int("--opt-level", 2), Get("--json"), Int("--gemm", 0), a.Contains("--resnet50"));
+            Int("--rounds", 5), Int("--iterations", 20), Int("--opt-level", 2), Get("--json"), Int("--gemm", 0), a.Contains("--resnet50"),
+            Get("--unary"), Int("--size", 1 << 20));
     }
 }

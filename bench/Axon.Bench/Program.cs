@@ -64,6 +64,11 @@ if (args.Length > 0 && args[0] == "--winograd")
 }
 if (args.Length > 0 && args[0] == "--unary")
 {
+    if (args.Length > 1 && args[1] == "exp")
+    {
+        Axon.Bench.QuickUnary.RunExp(args.Length > 2 ? int.Parse(args[2]) : 1 << 20);
+        return 0;
+    }
     Axon.Bench.QuickUnary.Run();
     return 0;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Axon.Kernels.Elementwise;
 
 namespace Axon.Bench;
@@ -23,10 +24,53 @@ internal static class QuickUnary
         }
     }
 
-    private static double Time(Action a, int n)
+    /// <summary>
+    /// <c>--unary exp [N]</c>: the Exp operator's kernel against the BCL's <c>Vector256.Exp</c> (its vector path before
+    /// Axon used its own exp) over N floats in [-10, 10) (default 2^20), in one process, alternating 7 rounds after a
+    /// one-second warm-up; prints ns/element and
+    /// GB/s (read + write) of each round's best run by thread CPU time, and the best-round ratio.
+    /// </summary>
+    public static void RunExp(int n)
+    {
+        var r = new Random(11);
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(r.NextDouble() * 20 - 10);
+        }
+        var y = new float[n];
+        // Warm both for a second first: the JIT tiers the loops up (tier 0 -> OSR -> tier 1) over the first calls, and
+        // tier-0 vector code is ten times slower, which at small N is most of a short run.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 1)
+        {
+            Unary.Apply(default(BclExpOp), x, y);
+            Unary.Apply(default(ExpOp), x, y);
+        }
+        int reps = Math.Max(20, (1 << 24) / n);
+        double bestBcl = double.MaxValue, bestAxon = double.MaxValue;
+        for (int round = 0; round < 7; round++)
+        {
+            double bcl = Time(() => Unary.Apply(default(BclExpOp), x, y), n, reps);
+            double axon = Time(() => Unary.Apply(default(ExpOp), x, y), n, reps);
+            bestBcl = Math.Min(bestBcl, bcl);
+            bestAxon = Math.Min(bestAxon, axon);
+            Console.WriteLine($"round {round}: bcl Vector256.Exp {bcl:F3} ns/element ({8 / bcl:F1} GB/s)   axon ExpOp {axon:F3} ns/element ({8 / axon:F1} GB/s)");
+        }
+        Console.WriteLine($"exp over {n} floats, best round: bcl {bestBcl:F3} ns/element, axon {bestAxon:F3} ns/element, speed-up {bestBcl / bestAxon:F2}x");
+    }
+
+    /// <summary>The Exp operator's vector path as it was: the BCL exp, which widens to double.</summary>
+    private readonly struct BclExpOp : IUnaryOp
+    {
+        public float Invoke(float x) => MathF.Exp(x);
+        public Vector256<float> Invoke(Vector256<float> x) => Vector256.Exp(x);
+    }
+
+    private static double Time(Action a, int n, int reps = 50)
     {
         double best = double.MaxValue;
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < reps; i++)
         {
             double t0 = ThreadClock.NowMs();
             a();

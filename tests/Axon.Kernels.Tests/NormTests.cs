@@ -39,6 +39,60 @@ public sealed unsafe class NormTests
         }
     }
 
+    /// <summary>
+    /// Softmax's exp (FastExp.Exp) over a wide spread with masked (-∞) entries. Each output divided by its row's largest
+    /// output is e^(x-max) times two roundings, free of the float sum's own error, so it pins the exp: measured worst
+    /// relative error 2.84e-7 over these rows, asserted at 3e-7. Masked entries are exactly 0; entries more than 86.6 below
+    /// the max may be flushed to 0 by the vector exp (their true value is below 2.6e-38).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(129)]
+    [InlineData(1000)]
+    public void SoftmaxIsRelativelyAccurateOverAWideSpreadWithMaskedEntries(int cols)
+    {
+        var r = new Random(cols);
+        const int rows = 16;
+        var x = new float[rows * cols];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = i % 7 == 3 ? float.NegativeInfinity : (float)(r.NextDouble() * 120 - 80);
+        }
+        var y = new float[x.Length];
+        Softmax.Rows(x, y, rows, cols);
+        double worst = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            var xs = x.AsSpan(row * cols, cols).ToArray();
+            var ys = y.AsSpan(row * cols, cols).ToArray();
+            int top = Array.IndexOf(xs, xs.Max());
+            if (float.IsNegativeInfinity(xs[top]))
+            {
+                continue;
+            }
+            Near(1.0, ys.Sum(v => (double)v), 1e-5);
+            for (int j = 0; j < cols; j++)
+            {
+                double want = Math.Exp((float)(xs[j] - xs[top])); // the kernel subtracts in float too
+                if (float.IsNegativeInfinity(xs[j]))
+                {
+                    Assert.Equal(0f, ys[j]);
+                }
+                else if (want < 2.6e-38)
+                {
+                    Assert.True(ys[j] >= 0 && ys[j] <= 2.6e-38, $"softmax of {xs[j]} (max {xs[top]}) = {ys[j]}");
+                }
+                else
+                {
+                    worst = Math.Max(worst, Math.Abs((double)ys[j] / ys[top] - want) / want);
+                }
+            }
+        }
+        Assert.True(worst <= 3e-7, $"worst relative error {worst:E3}");
+    }
+
     [Theory]
     [InlineData(2, 7)]
     [InlineData(3, 384)]
