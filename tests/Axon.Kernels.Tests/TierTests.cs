@@ -18,6 +18,10 @@ public sealed class TierTests
         var tier = CpuFeatures.BestTier;
         Assert.Equal(tier, Sgemm.Tier);
         Assert.Equal(tier, Conv2d.Tier);
+        Assert.Equal(tier, WinogradConv.Tier);
+        // Winograd is chosen only where its transforms and GEMMs run vectorized; the scalar tiers keep the direct kernel.
+        var resnet3x3 = new ConvGeometry(1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(tier != KernelTier.Scalar && WinogradConv.Enabled ? 4 : 0, WinogradConv.Choose(resnet3x3));
         if (string.IsNullOrEmpty(expect))
         {
             Assert.Equal(CpuFeatures.Avx512 ? KernelTier.Avx512 : CpuFeatures.Avx2Fma ? KernelTier.Avx2 : KernelTier.Scalar, tier);

@@ -24,7 +24,7 @@ public static unsafe class WinogradConv
     /// <summary>The tier the transforms and the GEMMs run at.</summary>
     public static KernelTier Tier => Sgemm.Tier;
 
-    /// <summary>GEMM rows (tiles) per work item of phase 2: one packed A block that stays in L2.</summary>
+    /// <summary>GEMM rows (tiles) per work item of phase 2: a block of V's rows (read in place) that stays in L2.</summary>
     internal static int RowsPerItem = 192;
 
     /// <summary>Prefetch each next weight panel during the current one (tunable for benchmarks).</summary>
@@ -99,7 +99,7 @@ public static unsafe class WinogradConv
         int points = TV.A * TV.A;
         int cp = w.PaddedC, kp = w.PaddedK, th = TilesH(g, TV.M), tw = TilesW(g, TV.M);
         // Waves of whole tile rows, so V and M stay in the caches between the phases on large batches and planes,
-        // but never so small that the weights (all 36 points) would be streamed again for a handful of tiles.
+        // but never so small that the transformed weights would be streamed again for a handful of tiles.
         int tileRows = g.N * th;
         long perTile = (long)points * (cp + kp) * sizeof(float);
         int waveTiles = (int)Math.Clamp(WaveBytes / perTile, MinWaveTiles, int.MaxValue);
@@ -133,7 +133,6 @@ public static unsafe class WinogradConv
 
     /// <summary>Fewest tiles in a wave: each wave streams all the transformed weight matrices once.</summary>
     internal static int MinWaveTiles = 96;
-
 
     /// <summary>Span overload with length checks (tests and benchmarks).</summary>
     public static void Run(ReadOnlySpan<float> x, WinogradWeights w, Span<float> y, ReadOnlySpan<float> residual = default,
