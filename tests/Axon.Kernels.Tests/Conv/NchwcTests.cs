@@ -8,7 +8,7 @@ namespace Axon.Kernels.Tests.Conv;
 /// <summary>The blocked NCHW16c kernels against plain loops on awkward shapes (channels off the block, 1/3/17 pixels, pads, strides).</summary>
 public sealed class NchwcTests
 {
-    private static float[] Block(float[] x, int n, int c, int plane)
+    internal static float[] Block(float[] x, int n, int c, int plane)
     {
         var y = new float[Nchwc.Elements(n, c, 1, plane)];
         Array.Fill(y, float.NaN);
@@ -16,7 +16,7 @@ public sealed class NchwcTests
         return y;
     }
 
-    private static float[] Unblock(float[] x, int n, int c, int plane)
+    internal static float[] Unblock(float[] x, int n, int c, int plane)
     {
         var y = new float[(long)n * c * plane];
         Nchwc.FromBlocked(x, y, n, c, plane);

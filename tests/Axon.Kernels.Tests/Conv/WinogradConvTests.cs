@@ -48,7 +48,7 @@ public sealed class WinogradConvTests
     {
         var g = new ConvGeometry(2, 24, 7, 10, 36, 3, 3, 1, 1, 1, 1, 1, 1);
         var (x, w, bias) = Data(g, 5);
-        var res = Random(g.OutputElements, 9);
+        var res = ConvTests.Random(g.OutputElements, 9);
         var want = Naive(g, x, w, bias, res, relu: true, out var scale);
         var got = Run(g, x, w, bias, res, Activation.Relu);
         AssertClose(want, got, scale, g);
@@ -60,13 +60,13 @@ public sealed class WinogradConvTests
     {
         var g = new ConvGeometry(1, 16, 6, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1);
         var (x, w, bias) = Data(g, 3);
-        var res = Random(g.OutputElements, 4);
+        var res = ConvTests.Random(g.OutputElements, 4);
         var want = Naive(g, x, w, bias, res, relu: false, out var scale);
         using var packed = WinogradWeights.Pack(w, bias, g);
-        var xb = Blocked(x, g.N, g.C, g.H * g.W);
-        var yb = Blocked(res, g.N, g.K, g.OutH * g.OutW);
+        var xb = NchwcTests.Block(x, g.N, g.C, g.H * g.W);
+        var yb = NchwcTests.Block(res, g.N, g.K, g.OutH * g.OutW);
         WinogradConv.Run(xb, packed, yb, yb, Activation.None);
-        AssertClose(want, Unblocked(yb, g.N, g.K, g.OutH * g.OutW), scale, g);
+        AssertClose(want, NchwcTests.Unblock(yb, g.N, g.K, g.OutH * g.OutW), scale, g);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class WinogradConvTests
         // threads (tile rows × input or output blocks, points × row blocks).
         var g = new ConvGeometry(2, 24, 30, 26, 20, 3, 3, 1, 1, 1, 1, 1, 1);
         var (x, w, bias) = Data(g, 31);
-        var res = Random(g.OutputElements, 32);
+        var res = ConvTests.Random(g.OutputElements, 32);
         var want = Naive(g, x, w, bias, res, relu: true, out var scale);
         using var pool = new Axon.Kernels.Threading.WorkerPool(threads);
         AssertClose(want, Run(g, x, w, bias, res, Activation.Relu, tile: tile, pool: pool), scale, g);
@@ -154,12 +154,12 @@ public sealed class WinogradConvTests
         using var packed = WinogradWeights.Pack(w, bias, g, tile);
         Assert.Equal(tile, packed.TileSize);
         Assert.Equal((tile + 2) * (tile + 2), packed.Points);
-        var xb = Blocked(x, g.N, g.C, g.H * g.W);
+        var xb = NchwcTests.Block(x, g.N, g.C, g.H * g.W);
         var yb = new float[Nchwc.Elements(g.N, g.K, g.OutH, g.OutW)];
         Array.Fill(yb, float.NaN);
-        var rb = res is null ? default : Blocked(res, g.N, g.K, g.OutH * g.OutW);
+        var rb = res is null ? default : NchwcTests.Block(res, g.N, g.K, g.OutH * g.OutW);
         WinogradConv.Run(xb, packed, yb, rb, act, alpha, pool: pool);
-        return Unblocked(yb, g.N, g.K, g.OutH * g.OutW);
+        return NchwcTests.Unblock(yb, g.N, g.K, g.OutH * g.OutW);
     }
 
     /// <summary>
@@ -180,32 +180,7 @@ public sealed class WinogradConvTests
     }
 
     private static (float[] X, float[] W, float[] Bias) Data(ConvGeometry g, int seed) =>
-        (Random(g.InputElements, seed), Random(g.WeightElements, seed + 1), Random(g.K, seed + 2));
-
-    private static float[] Random(long n, int seed)
-    {
-        var rng = new Random(seed);
-        var a = new float[n];
-        for (long i = 0; i < n; i++)
-        {
-            a[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-        return a;
-    }
-
-    private static float[] Blocked(float[] x, int n, int c, int plane)
-    {
-        var y = new float[Nchwc.Elements(n, c, 1, plane)];
-        Nchwc.ToBlocked(x, y, n, c, plane);
-        return y;
-    }
-
-    private static float[] Unblocked(float[] x, int n, int c, int plane)
-    {
-        var y = new float[(long)n * c * plane];
-        Nchwc.FromBlocked(x, y, n, c, plane);
-        return y;
-    }
+        (ConvTests.Random(g.InputElements, seed), ConvTests.Random(g.WeightElements, seed + 1), ConvTests.Random(g.K, seed + 2));
 
     private static double[] Naive(ConvGeometry g, float[] x, float[] w, float[] bias, float[]? res, bool relu, out double[] scale)
     {
