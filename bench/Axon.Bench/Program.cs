@@ -59,6 +59,11 @@ if (args.Length > 0 && args[0] == "--attention-parts")
 }
 if (args.Length > 0 && args[0] == "--unary")
 {
+    if (args.Length > 1 && args[1] == "softplus")
+    {
+        Axon.Bench.QuickUnary.RunSoftplus(args.Length > 2 ? int.Parse(args[2]) : 1 << 20);
+        return 0;
+    }
     if (args.Length > 1 && args[1] == "exp-ulp")
     {
         Axon.Bench.QuickUnary.RunExpUlp();
