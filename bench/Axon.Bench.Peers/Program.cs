@@ -19,7 +19,7 @@ using InferenceSession = Axon.Runtime.InferenceSession;
 //       [--threads N] [--batch B] [--seq S] [--rounds R] [--iterations K] [--opt-level L] [--profile] [--json FILE]
 // --gemm N builds a one-node MatMul model (x[N,N] · W[N,N], W a constant both engines pre-pack) with Axon's builder and
 // exporter and reports GFLOP/s against this core's measured FMA peak; --resnet50 builds a ResNet-50-shaped model.
-// --unary OP [--size N] builds a one-node float32 OP(x[N]) model (default N = 2^20), e.g. --unary Exp.
+// --unary OP [--size N] [--rows R] builds a one-node float32 OP(x[R, N/R]) model (default N = 2^20, R = 1), e.g. --unary Exp.
 // --gemm-shapes MxNxK,... does the same for a list of shapes, one line each (default: the transformer projections).
 if (args.Contains("--gemm-shapes")) { Axon.Bench.Peers.GemmShapesBench.Run(args); return 0; }
 if (args.Contains("--int8-gemm")) { Axon.Bench.Peers.Int8GemmBench.Run(args); return 0; }
@@ -184,11 +184,11 @@ static (byte[] Bytes, string Name, double Gflop) Source(Args o)
     }
     if (o.Unary is not null)
     {
-        // --unary OP [--size N]: one float32 node OP(x[N]), default N = 2^20 (e.g. --unary Exp).
+        // --unary OP [--size N] [--rows R]: one float32 node OP(x[R, N/R]), default N = 2^20, R = 1 (e.g. --unary Exp).
         var b = new GraphBuilder("unary");
-        var x = b.Input("x", DType.Float32, o.Size);
+        var x = o.Rows > 1 ? b.Input("x", DType.Float32, o.Rows, o.Size / o.Rows) : b.Input("x", DType.Float32, o.Size);
         b.Output(b.Node(o.Unary, [x]));
-        return (OnnxModel.ToBytes(b.Build()), $"{o.Unary} over {o.Size} floats", 0);
+        return (OnnxModel.ToBytes(b.Build()), o.Rows > 1 ? $"{o.Unary} over {o.Rows}x{o.Size / o.Rows} floats" : $"{o.Unary} over {o.Size} floats", 0);
     }
     if (o.ResNet50)
     {
@@ -271,7 +271,7 @@ static Dictionary<string, Tensor> Inputs(Model model, Args o)
 }
 
 internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int Rounds, int Iterations, int OptLevel, string? Json, int Gemm, bool ResNet50,
-    string? Unary = null, int Size = 1 << 20)
+    string? Unary = null, int Size = 1 << 20, int Rows = 1)
 {
     public static Args Parse(string[] a)
     {
@@ -279,6 +279,6 @@ internal sealed record Args(string? Model, int Threads, int Batch, int Seq, int 
         int Int(string k, int d) => Get(k) is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : d;
         return new Args(a.Contains("--minilm") ? null : Get("--model"), Int("--threads", 1), Int("--batch", 1), Int("--seq", 128),
             Int("--rounds", 5), Int("--iterations", 20), Int("--opt-level", 2), Get("--json"), Int("--gemm", 0), a.Contains("--resnet50"),
-            Get("--unary"), Int("--size", 1 << 20));
+            Get("--unary"), Int("--size", 1 << 20), Int("--rows", 1));
     }
 }

@@ -64,6 +64,16 @@ if (args.Length > 0 && args[0] == "--winograd")
 }
 if (args.Length > 0 && args[0] == "--unary")
 {
+    if (args.Length > 1 && args[1] == "softplus")
+    {
+        Axon.Bench.QuickUnary.RunSoftplus(args.Length > 2 ? int.Parse(args[2]) : 1 << 20);
+        return 0;
+    }
+    if (args.Length > 1 && args[1] == "exp-ulp")
+    {
+        Axon.Bench.QuickUnary.RunExpUlp();
+        return 0;
+    }
     if (args.Length > 1 && args[1] == "exp")
     {
         Axon.Bench.QuickUnary.RunExp(args.Length > 2 ? int.Parse(args[2]) : 1 << 20);

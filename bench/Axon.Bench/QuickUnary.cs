@@ -27,7 +27,7 @@ internal static class QuickUnary
     /// <summary>
     /// <c>--unary exp [N]</c>: the Exp operator's kernel against the BCL's <c>Vector256.Exp</c> (its vector path before
     /// Axon used its own exp) over N floats in [-10, 10) (default 2^20), in one process, alternating 7 rounds after a
-    /// one-second warm-up; prints ns/element and
+    /// three-second warm-up; prints ns/element and
     /// GB/s (read + write) of each round's best run by thread CPU time, and the best-round ratio.
     /// </summary>
     public static void RunExp(int n)
@@ -39,10 +39,10 @@ internal static class QuickUnary
             x[i] = (float)(r.NextDouble() * 20 - 10);
         }
         var y = new float[n];
-        // Warm both for a second first: the JIT tiers the loops up (tier 0 -> OSR -> tier 1) over the first calls, and
+        // Warm both for three seconds first: the JIT tiers the loops up (tier 0 -> OSR -> tier 1) over the first calls, and
         // tier-0 vector code is ten times slower, which at small N is most of a short run.
         var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 1)
+        while (warm.Elapsed.TotalSeconds < 3)
         {
             Unary.Apply(default(BclExpOp), x, y);
             Unary.Apply(default(ExpOp), x, y);
@@ -58,6 +58,91 @@ internal static class QuickUnary
             Console.WriteLine($"round {round}: bcl Vector256.Exp {bcl:F3} ns/element ({8 / bcl:F1} GB/s)   axon ExpOp {axon:F3} ns/element ({8 / axon:F1} GB/s)");
         }
         Console.WriteLine($"exp over {n} floats, best round: bcl {bestBcl:F3} ns/element, axon {bestAxon:F3} ns/element, speed-up {bestBcl / bestAxon:F2}x");
+    }
+
+    /// <summary>
+    /// <c>--unary exp-ulp</c>: every float in [-104, 89] (2.24e9 of them, ~2-3 minutes on one core) through
+    /// <see cref="FastExp.ExpWithSubnormals"/> against the correctly rounded float of Math.Exp: worst ulp distance
+    /// (subnormals included) and worst relative error where the result is normal. ExpOpTests asserts these bounds on a
+    /// sample; this is where they were measured.
+    /// </summary>
+    public static void RunExpUlp()
+    {
+        long worstUlp = 0;
+        double worstRel = 0;
+        float atUlp = 0, atRel = 0;
+        var buf = new float[8];
+        long count = 0;
+        for (long o = Ord(-104f); o <= Ord(89f); o += 8)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                long k = Math.Min(o + i, Ord(89f));
+                buf[i] = k < 0 ? BitConverter.Int32BitsToSingle(unchecked((int)(0x80000000u | (uint)-k))) : BitConverter.Int32BitsToSingle((int)k);
+            }
+            var e = FastExp.ExpWithSubnormals(Vector256.Create(buf));
+            for (int i = 0; i < 8; i++)
+            {
+                double exact = Math.Exp(buf[i]);
+                float want = (float)exact;
+                long d = Math.Abs(Ord(e[i]) - Ord(want));
+                if (d > worstUlp)
+                {
+                    worstUlp = d;
+                    atUlp = buf[i];
+                }
+                if (float.IsNormal(want) && !float.IsInfinity(want) && Math.Abs(e[i] - exact) / exact > worstRel)
+                {
+                    worstRel = Math.Abs(e[i] - exact) / exact;
+                    atRel = buf[i];
+                }
+            }
+            count += 8;
+        }
+        Console.WriteLine($"{count} floats in [-104, 89]: worst {worstUlp} ulp (at {atUlp:R}), worst relative error {worstRel:E4} where normal (at {atRel:R})");
+    }
+
+    /// <summary>Float ordinal: adjacent floats differ by one, subnormals included.</summary>
+    private static long Ord(float f)
+    {
+        int b = BitConverter.SingleToInt32Bits(f);
+        return b < 0 ? -(long)(b & 0x7fffffff) : b;
+    }
+
+    /// <summary>
+    /// <c>--unary softplus [N]</c>: the fused-chain Softplus against its previous form (BCL exp and log, no log1p
+    /// correction) over N floats in [-10, 10), alternating 7 rounds after a three-second warm-up, thread CPU time.
+    /// </summary>
+    public static void RunSoftplus(int n)
+    {
+        var r = new Random(12);
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(r.NextDouble() * 20 - 10);
+        }
+        var y = new float[n];
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 3)
+        {
+            Unary.Apply(default(BclSoftplusOp), x, y);
+            Unary.Apply(default(ElementwiseChain.SoftplusOp), x, y);
+        }
+        int reps = Math.Max(20, (1 << 24) / n);
+        double bestOld = double.MaxValue, bestNew = double.MaxValue;
+        for (int round = 0; round < 7; round++)
+        {
+            bestOld = Math.Min(bestOld, Time(() => Unary.Apply(default(BclSoftplusOp), x, y), n, reps));
+            bestNew = Math.Min(bestNew, Time(() => Unary.Apply(default(ElementwiseChain.SoftplusOp), x, y), n, reps));
+        }
+        Console.WriteLine($"softplus over {n} floats, best round: before (BCL exp+log) {bestOld:F3} ns/element, now {bestNew:F3} ns/element, speed-up {bestOld / bestNew:F2}x");
+    }
+
+    private readonly struct BclSoftplusOp : IUnaryOp
+    {
+        public float Invoke(float x) => MathF.Max(x, 0) + MathF.Log(1 + MathF.Exp(-MathF.Abs(x)));
+        public Vector256<float> Invoke(Vector256<float> x) =>
+            Vector256.Max(x, Vector256<float>.Zero) + Vector256.Log(Vector256<float>.One + Vector256.Exp(-Vector256.Abs(x)));
     }
 
     /// <summary>The Exp operator's vector path as it was: the BCL exp, which widens to double.</summary>

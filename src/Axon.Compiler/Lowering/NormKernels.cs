@@ -29,12 +29,41 @@ internal sealed class SoftmaxKernelProvider : IKernelProvider
         return new Kernel(rows, cols, r.Node.OpType == "LogSoftmax");
     }
 
-    private sealed class Kernel(int rows, int cols, bool log) : INodeKernel
+    private sealed unsafe class Kernel(int rows, int cols, bool log) : INodeKernel
     {
+        /// <summary>Below this many elements one thread does all rows (as for LayerNorm: ~1-2 ns per element).</summary>
+        private const long ParallelElements = 16_384;
+
         public string Name => log ? "logsoftmax.rows" : "softmax.rows";
 
-        public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool) =>
-            Softmax.Rows(inputs[0]!.Span<float>(), outputs[0].Span<float>(), rows, cols, log);
+        public void Execute(ReadOnlySpan<Tensor?> inputs, ReadOnlySpan<Tensor> outputs, WorkerPool pool)
+        {
+            int chunks = pool.Threads == 1 || (long)rows * cols < ParallelElements ? 1 : Math.Min(rows, pool.Threads);
+            if (chunks == 1)
+            {
+                Softmax.Rows(inputs[0]!.Span<float>(), outputs[0].Span<float>(), rows, cols, log);
+                return;
+            }
+            fixed (float* px = inputs[0]!.Span<float>(), py = outputs[0].Span<float>())
+            {
+                // Equal row ranges, one per thread; rows are independent, so results do not depend on the thread count.
+                pool.For(chunks, new RowsBody { X = px, Y = py, Rows = rows, Cols = cols, Chunks = chunks, Log = log });
+            }
+        }
+
+        private struct RowsBody : IParallelBody
+        {
+            public float* X, Y;
+            public int Rows, Cols, Chunks;
+            public bool Log;
+
+            public readonly void Invoke(int c)
+            {
+                int r0 = (int)((long)Rows * c / Chunks), r1 = (int)((long)Rows * (c + 1) / Chunks);
+                long off = (long)r0 * Cols, len = (long)(r1 - r0) * Cols;
+                Softmax.Rows(new ReadOnlySpan<float>(X + off, (int)len), new Span<float>(Y + off, (int)len), r1 - r0, Cols, Log);
+            }
+        }
     }
 }
 
