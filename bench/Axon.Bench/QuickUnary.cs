@@ -32,32 +32,43 @@ internal static class QuickUnary
     /// </summary>
     public static void RunExp(int n)
     {
-        var r = new Random(11);
+        var (bestBcl, bestAxon) = Alternate<BclExpOp, ExpOp>(n, 11, (round, bcl, axon) =>
+            Console.WriteLine($"round {round}: bcl Vector256.Exp {bcl:F3} ns/element ({8 / bcl:F1} GB/s)   axon ExpOp {axon:F3} ns/element ({8 / axon:F1} GB/s)"));
+        Console.WriteLine($"exp over {n} floats, best round: bcl {bestBcl:F3} ns/element, axon {bestAxon:F3} ns/element, speed-up {bestBcl / bestAxon:F2}x");
+    }
+
+    /// <summary>
+    /// N floats in [-10, 10) through two unary ops, alternating 7 rounds after a three-second warm-up of both (the JIT
+    /// tiers the loops up, tier 0 -> OSR -> tier 1, over the first calls, and tier-0 vector code is ten times slower,
+    /// which at small N is most of a short run); each round's best run by thread CPU time, in ns/element.
+    /// </summary>
+    private static (double BestOld, double BestNew) Alternate<TOld, TNew>(int n, int seed, Action<int, double, double>? eachRound = null)
+        where TOld : struct, IUnaryOp where TNew : struct, IUnaryOp
+    {
+        var r = new Random(seed);
         var x = new float[n];
         for (int i = 0; i < n; i++)
         {
             x[i] = (float)(r.NextDouble() * 20 - 10);
         }
         var y = new float[n];
-        // Warm both for three seconds first: the JIT tiers the loops up (tier 0 -> OSR -> tier 1) over the first calls, and
-        // tier-0 vector code is ten times slower, which at small N is most of a short run.
         var warm = System.Diagnostics.Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < 3)
         {
-            Unary.Apply(default(BclExpOp), x, y);
-            Unary.Apply(default(ExpOp), x, y);
+            Unary.Apply(default(TOld), x, y);
+            Unary.Apply(default(TNew), x, y);
         }
         int reps = Math.Max(20, (1 << 24) / n);
-        double bestBcl = double.MaxValue, bestAxon = double.MaxValue;
+        double bestOld = double.MaxValue, bestNew = double.MaxValue;
         for (int round = 0; round < 7; round++)
         {
-            double bcl = Time(() => Unary.Apply(default(BclExpOp), x, y), n, reps);
-            double axon = Time(() => Unary.Apply(default(ExpOp), x, y), n, reps);
-            bestBcl = Math.Min(bestBcl, bcl);
-            bestAxon = Math.Min(bestAxon, axon);
-            Console.WriteLine($"round {round}: bcl Vector256.Exp {bcl:F3} ns/element ({8 / bcl:F1} GB/s)   axon ExpOp {axon:F3} ns/element ({8 / axon:F1} GB/s)");
+            double old = Time(() => Unary.Apply(default(TOld), x, y), n, reps);
+            double now = Time(() => Unary.Apply(default(TNew), x, y), n, reps);
+            bestOld = Math.Min(bestOld, old);
+            bestNew = Math.Min(bestNew, now);
+            eachRound?.Invoke(round, old, now);
         }
-        Console.WriteLine($"exp over {n} floats, best round: bcl {bestBcl:F3} ns/element, axon {bestAxon:F3} ns/element, speed-up {bestBcl / bestAxon:F2}x");
+        return (bestOld, bestNew);
     }
 
     /// <summary>
@@ -115,26 +126,7 @@ internal static class QuickUnary
     /// </summary>
     public static void RunSoftplus(int n)
     {
-        var r = new Random(12);
-        var x = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            x[i] = (float)(r.NextDouble() * 20 - 10);
-        }
-        var y = new float[n];
-        var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 3)
-        {
-            Unary.Apply(default(BclSoftplusOp), x, y);
-            Unary.Apply(default(ElementwiseChain.SoftplusOp), x, y);
-        }
-        int reps = Math.Max(20, (1 << 24) / n);
-        double bestOld = double.MaxValue, bestNew = double.MaxValue;
-        for (int round = 0; round < 7; round++)
-        {
-            bestOld = Math.Min(bestOld, Time(() => Unary.Apply(default(BclSoftplusOp), x, y), n, reps));
-            bestNew = Math.Min(bestNew, Time(() => Unary.Apply(default(ElementwiseChain.SoftplusOp), x, y), n, reps));
-        }
+        var (bestOld, bestNew) = Alternate<BclSoftplusOp, ElementwiseChain.SoftplusOp>(n, 12);
         Console.WriteLine($"softplus over {n} floats, best round: before (BCL exp+log) {bestOld:F3} ns/element, now {bestNew:F3} ns/element, speed-up {bestOld / bestNew:F2}x");
     }
 

@@ -25,15 +25,7 @@ public static class FastExp
         // so the IEEE-careful Vector256.Min/Max and saturating ConvertToInt32 sequences would only add a dozen ops.
         var xc = Vector256.MinNative(Vector256.MaxNative(x, lo), hi);
         var n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.Create(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        var p = Reduced(xc, n);
         // n is in [-125, 128] after the clamp, so 2^(n-1) is a normal float.
         var pow2 = (Vector256.ConvertToInt32Native(n) + Vector256.Create(126)) << 23;
         var e = p * pow2.AsSingle() * Vector256.Create(2f);
@@ -66,15 +58,7 @@ public static class FastExp
         var shifter = Vector256.Create(12583166f);
         var t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(1.44269504088896341f), shifter);
         var n = t - shifter;
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.Create(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        var p = Reduced(xc, n);
         // bits(t) = 0x4B400000 + m with m = n + 254 in [104, 382]. Shifting left by 23 drops the 0x4B400000 (its low 9
         // bits are zero, also after the >> 1), so the exponent fields are e1 = m >> 1 and e2 = m - e1, both in
         // [52, 191]: two normal scales 2^(e1-127)·2^(e2-127) = 2^n. p·2^(e1-127) is exact; only the last multiply rounds.
@@ -86,5 +70,21 @@ public static class FastExp
         // here), and such inputs are common where exact subnormals are not. NaN compares false and is kept.
         s2 = Vector256.AndNot(s2, Vector256.LessThan(x, lo).AsInt32());
         return p * s1.AsSingle() * s2.AsSingle();
+    }
+
+    /// <summary>e^r for r = x - n·ln2 (ln2 in two parts, so r is exact enough): the degree-7 polynomial both exps share.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduced(Vector256<float> xc, Vector256<float> n)
+    {
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.Create(1.9875691500E-4f);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        return p;
     }
 }
